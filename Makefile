@@ -1,0 +1,126 @@
+# foiad: build, test and install.
+#
+#   make            build/foiad and build/foia
+#   make run        build, check packages, start foiad in the foreground
+#   make check      unit and integration tests; ends with "N passed, N failed"
+#   make asan       the same suite under AddressSanitizer and UBSan
+#   make deps       install the Debian packages needed to build and test
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+BINDIR    = $(PREFIX)/bin
+SBINDIR   = $(PREFIX)/sbin
+DATADIR   = $(PREFIX)/share/foiad
+SYSCONFDIR ?= /etc
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+
+# Debian packages: to build, then to test.
+BUILD_DEPS = gcc make pkg-config libsqlite3-dev libjansson-dev libconfig-dev \
+             libcurl4-openssl-dev libical-dev libcsv-dev
+TEST_DEPS  = libcmocka-dev python3 sqlite3 procps
+DEPS       = $(BUILD_DEPS) $(TEST_DEPS)
+
+PKGS_DAEMON = sqlite3 jansson libconfig
+PKGS_CLI    = jansson
+
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes
+CSTD     = -std=c17 -D_GNU_SOURCE
+OPT      ?= -O2 -g
+WERROR   ?= -Werror
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(WERROR) -Iinclude -Idaemon \
+             -DFOIAD_DATADIR='"$(DATADIR)"' -DFOIAD_SYSCONFDIR='"$(SYSCONFDIR)"' \
+             $(EXTRA_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(EXTRA_LDFLAGS) $(LDFLAGS)
+
+# pkg-config is asked only when compiling, so `make deps` works without it.
+pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+DAEMON_SRC  = $(wildcard daemon/*.c)
+DAEMON_LIB  = $(filter-out daemon/main.c,$(DAEMON_SRC))
+CLI_SRC     = $(wildcard cli/*.c)
+UNIT_SRC    = $(wildcard tests/unit/test_*.c)
+
+DAEMON_OBJ  = $(DAEMON_SRC:%.c=$(BUILD)/obj/%.o)
+DLIB_OBJ    = $(DAEMON_LIB:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ     = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+HEADERS     = $(wildcard include/foia/*.h daemon/*.h cli/*.h)
+
+.PHONY: all run check asan deps install clean format unit integration bench
+
+all: $(BUILD)/foiad $(BUILD)/foia
+
+$(BUILD)/obj/daemon/%.o: daemon/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON)) -c $< -o $@
+
+$(BUILD)/obj/cli/%.o: cli/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_CLI)) -c $< -o $@
+
+$(BUILD)/libfoiad.a: $(DLIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/foiad: $(BUILD)/obj/daemon/main.o $(BUILD)/libfoiad.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON))
+
+$(BUILD)/foia: $(CLI_OBJ)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_CLI))
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfoiad.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON) cmocka) -o $@ $< \
+	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON) cmocka)
+
+check: all $(UNIT_BIN)
+	@BUILD=$(BUILD) tests/run $(UNIT_BIN)
+
+# AddressSanitizer and UBSan over the whole suite, in a build tree of its own.
+asan:
+	$(MAKE) BUILD=build/asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    EXTRA_LDFLAGS='-fsanitize=address,undefined' check
+
+deps:
+	@tests/deps $(DEPS)
+
+run: deps-check all
+	@tests/run-dev $(BUILD)
+
+.PHONY: deps-check
+deps-check:
+	@tests/deps --check-or-install $(BUILD_DEPS)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/foiad $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 0755 $(BUILD)/foiad $(DESTDIR)$(SBINDIR)/foiad
+	install -m 0755 $(BUILD)/foia $(DESTDIR)$(BINDIR)/foia
+	install -m 0644 config/agencies.conf $(DESTDIR)$(DATADIR)/agencies.conf
+	install -m 0644 config/foiad.conf $(DESTDIR)$(DATADIR)/foiad.conf.example
+	test -e $(DESTDIR)$(SYSCONFDIR)/foiad/foiad.conf || \
+	    install -m 0640 config/foiad.conf $(DESTDIR)$(SYSCONFDIR)/foiad/foiad.conf
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/foiad.service > $(DESTDIR)$(UNITDIR)/foiad.service
+	install -m 0644 systemd/foiad.socket $(DESTDIR)$(UNITDIR)/foiad.socket
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/foiad-user.service > $(DESTDIR)$(USERUNITDIR)/foiad.service
+	install -m 0644 systemd/foiad-user.socket $(DESTDIR)$(USERUNITDIR)/foiad.socket
+	install -m 0644 systemd/foiad.sysusers $(DESTDIR)$(SYSUSERSDIR)/foiad.conf
+	install -m 0644 systemd/foiad.tmpfiles $(DESTDIR)$(TMPFILESDIR)/foiad.conf
+
+format:
+	clang-format -i daemon/*.c daemon/*.h cli/*.c cli/*.h include/foia/*.h tests/unit/*.c
+
+clean:
+	rm -rf build

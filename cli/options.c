@@ -1,0 +1,714 @@
+/*
+ * options.c: the generic command-line parser and the value checks.
+ *
+ * A command line is read in two passes. The first runs getopt_long over
+ * the command's option tables and only records which option came with which
+ * argument; then every usage rule (arity, required options, options that
+ * exclude or need each other) is checked, so a malformed command line is
+ * always reported as such (EX_USAGE) before any value is judged. The second
+ * pass checks each value as its kind says (EX_DATAERR) and stores it in the
+ * params of the request, so nothing the daemon would refuse anyway is sent.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "foia/civil.h"
+#include "foia/protocol.h"
+#include "options.h"
+
+const char *const foia_statuses[] = {FOIA_STATUS_NAMES, NULL};
+const char *const foia_methods[] = {FOIA_METHOD_NAMES, NULL};
+const char *const foia_fee_categories[] = {FOIA_FEE_CATEGORY_NAMES, NULL};
+
+/* getopt_long values: OPT_BASE + index into the flat option list, so they
+ * never collide with a short option character. */
+#define OPT_BASE 256
+#define OPT_HELP 255
+
+/* All options of one command, flattened for getopt_long. */
+struct optset {
+	struct option *longopts;
+	const struct opt **opts;
+	size_t n;
+};
+
+/* One option as it appeared on the command line. */
+struct seen {
+	const struct opt *opt;
+	const char *arg;
+};
+
+/* --- value checks -------------------------------------------------- */
+
+/* Length of the sequence led by byte c (beyond c itself) and the range of
+ * its second byte, which is where overlongs and surrogates are refused. */
+static bool utf8_lead(unsigned c, size_t *n, unsigned *lo, unsigned *hi)
+{
+	*lo = 0x80;
+	*hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF) {
+		*n = 1;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		*n = 2;
+		if (c == 0xE0)
+			*lo = 0xA0; /* overlong */
+		else if (c == 0xED)
+			*hi = 0x9F; /* U+D800..U+DFFF */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		*n = 3;
+		if (c == 0xF0)
+			*lo = 0x90; /* overlong */
+		else if (c == 0xF4)
+			*hi = 0x8F; /* past U+10FFFF */
+	} else {
+		return false; /* stray continuation, C0/C1, F5..FF */
+	}
+	return true;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len;
+
+	while (p < end) {
+		unsigned c = *p++;
+		size_t n;
+		unsigned lo, hi;
+
+		if (c < 0x80)
+			continue;
+		if (!utf8_lead(c, &n, &lo, &hi) || (size_t)(end - p) < n)
+			return false;
+		if (p[0] < lo || p[0] > hi)
+			return false;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
+int check_text(const char *label, const char *s, size_t len, size_t limit)
+{
+	if (!utf8_valid(s, len)) {
+		err("%s is not valid UTF-8", label);
+		return EX_DATAERR;
+	}
+	if (len > limit) {
+		err("%s is %zu bytes, the limit is %zu", label, len, limit);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+/* Today's date where the user is, minus back days. */
+static bool local_date(int back, char *out, size_t outlen)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (now == (time_t)-1 || !localtime_r(&now, &tm))
+		return false;
+	int32_t day = civil_to_days(tm.tm_year + 1900, tm.tm_mon + 1,
+				    tm.tm_mday);
+	civil_format(day - back, out, outlen);
+	return true;
+}
+
+bool parse_date(const char *s, char *out, size_t outlen)
+{
+	int32_t day;
+
+	if (outlen < sizeof "YYYY-MM-DD")
+		return false;
+	if (strcmp(s, "today") == 0)
+		return local_date(0, out, outlen);
+	if (strcmp(s, "yesterday") == 0)
+		return local_date(1, out, outlen);
+	if (!civil_parse(s, &day))
+		return false;
+	civil_format(day, out, outlen);
+	return true;
+}
+
+/* Up to 13 integer digits: far beyond any fee, far below INT64_MAX cents. */
+#define MONEY_DIGITS 13
+
+bool parse_money(const char *s, char *out, size_t outlen)
+{
+	long long units = 0, cents = 0;
+	size_t n = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, n++) {
+		if (n == MONEY_DIGITS)
+			return false;
+		units = units * 10 + (*s - '0');
+	}
+	if (n == 0)
+		return false;
+	if (*s == '.') {
+		s++;
+		for (n = 0; *s >= '0' && *s <= '9'; s++, n++) {
+			if (n == 2)
+				return false;
+			cents = cents * 10 + (*s - '0');
+		}
+		if (n == 0)
+			return false;
+		if (n == 1)
+			cents *= 10;
+	}
+	if (*s != '\0')
+		return false;
+	int w = snprintf(out, outlen, "%lld.%02lld", units, cents);
+	return w > 0 && (size_t)w < outlen;
+}
+
+bool parse_id(const char *s, json_int_t *out)
+{
+	json_int_t v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		int d = *s - '0';
+		if (v > (INT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	if (v == 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* --- the option set ------------------------------------------------ */
+
+static bool takes_value(enum opt_kind k)
+{
+	return k != K_TRUE && k != K_FALSE && k != K_JSON && k != K_CSV;
+}
+
+static void optset_free(struct optset *set)
+{
+	free(set->longopts);
+	free(set->opts);
+}
+
+static int optset_build(const struct command *cmd, struct optset *set)
+{
+	size_t n = 0, i = 0;
+
+	for (const struct opt_group *g = cmd->groups; g && g->title; g++)
+		for (const struct opt *o = g->opts; o->name; o++)
+			n += group_has(g, o);
+	set->n = n;
+	set->longopts = calloc(n + 2, sizeof *set->longopts);
+	set->opts = calloc(n + 1, sizeof *set->opts);
+	if (!set->longopts || !set->opts) {
+		optset_free(set);
+		return out_of_memory();
+	}
+	for (const struct opt_group *g = cmd->groups; g && g->title; g++) {
+		for (const struct opt *o = g->opts; o->name; o++) {
+			if (!group_has(g, o))
+				continue;
+			set->opts[i] = o;
+			set->longopts[i] = (struct option){
+				o->name,
+				takes_value(o->kind) ? required_argument
+						     : no_argument,
+				NULL, OPT_BASE + (int)i};
+			i++;
+		}
+	}
+	set->longopts[n] = (struct option){"help", no_argument, NULL, OPT_HELP};
+	return 0;
+}
+
+/* --- pass one: syntax ---------------------------------------------- */
+
+/* Options whose name starts with the prefix typed, for a helpful message
+ * when getopt_long refused an abbreviation. */
+static size_t count_prefixed(const struct optset *set, const char *word,
+			     size_t len)
+{
+	size_t hits = 0;
+
+	for (const struct option *lo = set->longopts; lo->name; lo++)
+		if (strncmp(lo->name, word, len) == 0)
+			hits++;
+	return hits;
+}
+
+static int bad_option(const struct command *cmd, const struct optset *set,
+		      int ch, char **argv)
+{
+	const char *word = argv[optind - 1];
+
+	if (optopt >= OPT_BASE) {
+		const char *name = set->opts[optopt - OPT_BASE]->name;
+		if (ch == ':')
+			return usage_error(cmd, "option '--%s' needs a value",
+					   name);
+		return usage_error(cmd, "option '--%s' takes no value", name);
+	}
+	if (optopt != 0)
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	size_t len = strcspn(word, "=");
+	if (len > 2 && count_prefixed(set, word + 2, len - 2) > 1)
+		return usage_error(cmd, "ambiguous option '%.*s'", (int)len,
+				   word);
+	return usage_error(cmd, "unknown option '%.*s'", (int)len, word);
+}
+
+static int scan(const struct command *cmd, const struct optset *set,
+		int argc, char **argv, struct seen *seen, size_t *nseen,
+		bool *help)
+{
+	/* "+": foia's own options end where the command begins. */
+	const char *shorts = cmd->flags & CMD_STOP ? "+:h" : ":h";
+
+	optind = 0; /* glibc: start afresh, whatever parsed before */
+	opterr = 0;
+	for (;;) {
+		int ch = getopt_long(argc, argv, shorts, set->longopts, NULL);
+		if (ch == -1)
+			return 0;
+		if (ch == 'h' || ch == OPT_HELP) {
+			*help = true;
+			return 0;
+		}
+		if (ch < OPT_BASE)
+			return bad_option(cmd, set, ch, argv);
+		seen[*nseen].opt = set->opts[ch - OPT_BASE];
+		seen[*nseen].arg = optarg;
+		(*nseen)++;
+	}
+}
+
+/* --- usage rules --------------------------------------------------- */
+
+static const struct seen *find_seen(const struct seen *seen, size_t n,
+				    const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(seen[i].opt->name, name) == 0)
+			return &seen[i];
+	return NULL;
+}
+
+/* Two different options that set the same param (--expedite and
+ * --no-expedite, --description and --description-file), or two output
+ * formats, cannot both be given. */
+static bool same_target(const struct opt *a, const struct opt *b)
+{
+	if (a == b)
+		return false;
+	if (!a->param || !b->param)
+		return !a->param && !b->param;
+	return strcmp(a->param, b->param) == 0;
+}
+
+static int check_pairs(const struct command *cmd, const struct seen *seen,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct opt *o = seen[i].opt;
+		for (size_t j = i + 1; j < n; j++)
+			if (same_target(o, seen[j].opt))
+				return usage_error(
+					cmd,
+					"options '--%s' and '--%s' cannot be "
+					"used together",
+					o->name, seen[j].opt->name);
+		if (o->needs && !find_seen(seen, n, o->needs))
+			return usage_error(cmd, "option '--%s' needs '--%s'",
+					   o->name, o->needs);
+	}
+	return 0;
+}
+
+static bool sends_param(const struct seen *seen, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (seen[i].opt->param)
+			return true;
+	return false;
+}
+
+static int check_usage(const struct command *cmd, const struct seen *seen,
+		       size_t n, const struct call *c)
+{
+	if (c->argc < cmd->min_args)
+		return usage_error(cmd, "missing %s",
+				   cmd->args ? cmd->args[c->argc].noun
+					     : "argument");
+	if (cmd->max_args >= 0 && c->argc > cmd->max_args)
+		return usage_error(cmd, "unexpected argument '%s'",
+				   c->argv[cmd->max_args]);
+	for (const char *const *r = cmd->required; r && *r; r++)
+		if (!find_seen(seen, n, *r))
+			return usage_error(cmd, "missing option '--%s'", *r);
+	if ((cmd->flags & CMD_CHANGES) && !sends_param(seen, n))
+		return usage_error(cmd, "nothing to update");
+	return check_pairs(cmd, seen, n);
+}
+
+/* --- pass two: values ---------------------------------------------- */
+
+static bool is_list(enum opt_kind k)
+{
+	return k == K_LIST || k == K_ENUM_LIST;
+}
+
+/* "fee-category" -> "fee category", for "unknown fee category 'x'". */
+static int unknown_name(const struct opt *o, const char *v)
+{
+	char noun[64], names[512];
+	size_t len = 0;
+
+	snprintf(noun, sizeof noun, "%s", o->name);
+	for (char *p = noun; *p; p++)
+		if (*p == '-')
+			*p = ' ';
+	names[0] = '\0';
+	for (const char *const *s = o->values; *s && len < sizeof names;
+	     s++) {
+		int w = snprintf(names + len, sizeof names - len, "%s%s",
+				 len ? ", " : "", *s);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	err("unknown %s '%s' (expected one of: %s)", noun, v, names);
+	return EX_DATAERR;
+}
+
+static bool in_list(const char *const *names, const char *v)
+{
+	for (; *names; names++)
+		if (strcmp(*names, v) == 0)
+			return true;
+	return false;
+}
+
+/* Strip trailing line ends, the way an editor leaves a file. */
+static size_t chomp(const char *buf, size_t len)
+{
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	return len;
+}
+
+/* Read at most cap bytes of f into buf; count the rest without keeping
+ * it, so an oversized file is measured in bounded memory. */
+static bool read_bounded(FILE *f, char *buf, size_t cap, size_t *kept,
+			 size_t *total)
+{
+	char sink[4096];
+	size_t n;
+
+	*kept = fread(buf, 1, cap, f);
+	*total = *kept;
+	if (*kept == cap)
+		while ((n = fread(sink, 1, sizeof sink, f)) > 0)
+			*total += n;
+	return !ferror(f);
+}
+
+static int cannot_read(const char *path, int errnum)
+{
+	err("cannot read '%s': %s", path, strerror(errnum));
+	return EX_DATAERR;
+}
+
+/* The checks of K_TEXT, on file contents that may be cut short. */
+static int file_checks(const struct opt *o, const char *buf, size_t kept,
+		       size_t total)
+{
+	char label[80];
+
+	snprintf(label, sizeof label, "--%s", o->name);
+	if (memchr(buf, '\0', kept)) {
+		err("%s contains a NUL byte", label);
+		return EX_DATAERR;
+	}
+	if (total > o->limit) {
+		err("%s is %zu bytes, the limit is %zu", label, total,
+		    o->limit);
+		return EX_DATAERR;
+	}
+	return check_text(label, buf, kept, o->limit);
+}
+
+static int file_text(const struct opt *o, const char *path, json_t **out)
+{
+	bool in = strcmp(path, "-") == 0;
+	FILE *f = in ? stdin : fopen(path, "rb");
+	size_t cap = o->limit + 2, kept, total; /* room for "\r\n" */
+	int rc;
+
+	if (!f)
+		return cannot_read(path, errno);
+	char *buf = malloc(cap);
+	bool ok = buf && read_bounded(f, buf, cap, &kept, &total);
+	int saved = errno;
+	if (!in)
+		fclose(f);
+	if (!buf)
+		return out_of_memory();
+	if (!ok) {
+		free(buf);
+		return cannot_read(path, saved);
+	}
+	if (kept == total)
+		total = kept = chomp(buf, kept);
+	rc = file_checks(o, buf, kept, total);
+	if (rc == 0 && !(*out = json_stringn(buf, kept)))
+		rc = out_of_memory();
+	free(buf);
+	return rc;
+}
+
+/* An empty value: refused, or sent as "" to clear the field. */
+static int empty_value(const struct command *cmd, const struct opt *o,
+		       json_t **out)
+{
+	if (is_list(o->kind) || (o->flags & OPT_NONEMPTY) ||
+	    !(cmd->flags & CMD_CLEARS)) {
+		err("empty value for '--%s'", o->name);
+		return EX_DATAERR;
+	}
+	*out = json_string("");
+	return *out ? 0 : out_of_memory();
+}
+
+/* The checked form of v as the option's kind says, as text. */
+static int checked(const struct opt *o, const char *v, char *buf,
+		   size_t len, const char **text)
+{
+	char label[80];
+
+	*text = v;
+	switch (o->kind) {
+	case K_ENUM:
+	case K_ENUM_LIST:
+		return in_list(o->values, v) ? 0 : unknown_name(o, v);
+	case K_DATE:
+		*text = buf;
+		if (parse_date(v, buf, len))
+			return 0;
+		err("invalid date '%s' for --%s (expected YYYY-MM-DD, today "
+		    "or yesterday)",
+		    v, o->name);
+		return EX_DATAERR;
+	case K_MONEY:
+		*text = buf;
+		if (parse_money(v, buf, len))
+			return 0;
+		err("invalid amount '%s' for --%s (expected a number with at "
+		    "most two decimals, like 25 or 25.50)",
+		    v, o->name);
+		return EX_DATAERR;
+	default:
+		snprintf(label, sizeof label, "--%s", o->name);
+		return check_text(label, v, strlen(v), o->limit);
+	}
+}
+
+static int value_of(const struct command *cmd, const struct opt *o,
+		    const char *v, json_t **out)
+{
+	char buf[32];
+	const char *text;
+	int rc;
+
+	if (o->kind == K_TRUE || o->kind == K_FALSE) {
+		*out = json_boolean(o->kind == K_TRUE);
+		return 0;
+	}
+	if (o->kind == K_FILE)
+		return file_text(o, v, out);
+	if (*v == '\0')
+		return empty_value(cmd, o, out);
+	if ((rc = checked(o, v, buf, sizeof buf, &text)))
+		return rc;
+	*out = json_string(text);
+	return *out ? 0 : out_of_memory();
+}
+
+/* Set the param, or append to it for a repeatable option. Takes v. */
+static int store_value(json_t *params, const struct opt *o, json_t *v)
+{
+	if (!is_list(o->kind))
+		return json_object_set_new(params, o->param, v)
+			       ? out_of_memory()
+			       : 0;
+	json_t *a = json_object_get(params, o->param);
+	if (!a) {
+		a = json_array();
+		if (!a || json_object_set_new(params, o->param, a)) {
+			json_decref(v);
+			return out_of_memory();
+		}
+	}
+	if (json_array_size(a) >= o->max_items) {
+		json_decref(v);
+		err("too many '--%s' options, the limit is %zu", o->name,
+		    o->max_items);
+		return EX_DATAERR;
+	}
+	return json_array_append_new(a, v) ? out_of_memory() : 0;
+}
+
+static int apply(const struct command *cmd, const struct seen *s,
+		 struct call *c)
+{
+	json_t *v = NULL;
+	int rc;
+
+	if (s->opt->kind == K_JSON || s->opt->kind == K_CSV) {
+		c->format = s->opt->kind == K_JSON ? FORMAT_JSON : FORMAT_CSV;
+		return 0;
+	}
+	if ((rc = value_of(cmd, s->opt, s->arg, &v)))
+		return rc;
+	return store_value(c->params, s->opt, v);
+}
+
+/* --- positional arguments ------------------------------------------ */
+
+/* argv[0..n) joined by single spaces, or NULL when out of memory. */
+static char *join_words(int n, char **argv)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len + 1), *p = s;
+	if (!s)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		size_t w = strlen(argv[i]);
+		memcpy(p, argv[i], w);
+		p += w;
+		*p++ = ' ';
+	}
+	if (p > s)
+		p--; /* the last space */
+	*p = '\0';
+	return s;
+}
+
+static int arg_text(const struct arg *a, const char *s, json_t **out)
+{
+	int rc;
+
+	if (*s == '\0') {
+		err("%s is empty", a->noun);
+		return EX_DATAERR;
+	}
+	if ((rc = check_text(a->noun, s, strlen(s), a->limit)))
+		return rc;
+	*out = json_string(s);
+	return *out ? 0 : out_of_memory();
+}
+
+static int arg_value(const struct arg *a, int n, char **argv, json_t **out)
+{
+	json_int_t id;
+
+	if (a->kind == A_ID) {
+		if (!parse_id(argv[0], &id)) {
+			err("invalid request id '%s'", argv[0]);
+			return EX_DATAERR;
+		}
+		*out = json_integer(id);
+		return *out ? 0 : out_of_memory();
+	}
+	if (a->kind == A_CODE)
+		return arg_text(a, argv[0], out);
+	char *words = join_words(n, argv);
+	if (!words)
+		return out_of_memory();
+	int rc = arg_text(a, words, out);
+	free(words);
+	return rc;
+}
+
+static int apply_args(const struct command *cmd, struct call *c)
+{
+	if (!cmd->args)
+		return 0;
+	for (int i = 0; i < c->argc && cmd->args[i].param; i++) {
+		const struct arg *a = &cmd->args[i];
+		json_t *v = NULL;
+		int rc = arg_value(a, c->argc - i, c->argv + i, &v);
+		if (rc)
+			return rc;
+		if (json_object_set_new(c->params, a->param, v))
+			return out_of_memory();
+		if (a->kind == A_WORDS)
+			break;
+	}
+	return 0;
+}
+
+/* --- the parser ---------------------------------------------------- */
+
+static int parse_with(const struct command *cmd, const struct optset *set,
+		      int argc, char **argv, struct call *c)
+{
+	struct seen *seen = calloc((size_t)argc + 1, sizeof *seen);
+	size_t n = 0;
+	int rc;
+
+	if (!seen)
+		return out_of_memory();
+	rc = scan(cmd, set, argc, argv, seen, &n, &c->help);
+	if (rc == 0 && !c->help) {
+		c->argc = argc - optind;
+		c->argv = argv + optind;
+		rc = check_usage(cmd, seen, n, c);
+	}
+	for (size_t i = 0; rc == 0 && !c->help && i < n; i++)
+		rc = apply(cmd, &seen[i], c);
+	if (rc == 0 && !c->help)
+		rc = apply_args(cmd, c);
+	free(seen);
+	return rc;
+}
+
+int parse_call(const struct command *cmd, int argc, char **argv,
+	       struct call *c)
+{
+	struct optset set = {0};
+	int rc;
+
+	c->cmd = cmd;
+	c->format = FORMAT_TEXT;
+	c->params = json_object();
+	if (!c->params)
+		return out_of_memory();
+	if ((rc = optset_build(cmd, &set)))
+		return rc;
+	rc = parse_with(cmd, &set, argc, argv, c);
+	optset_free(&set);
+	return rc;
+}
+
+void call_clear(struct call *c)
+{
+	json_decref(c->params);
+	c->params = NULL;
+}

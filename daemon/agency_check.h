@@ -1,0 +1,16 @@
+/*
+ * agency_check.h: the rules for an agency's values, shared by `foia agency
+ * add|update` and the seed file, so a seeded agency is held to the same
+ * standard as one a user typed.
+ */
+#ifndef FOIAD_AGENCY_CHECK_H
+#define FOIAD_AGENCY_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+
+bool agency_valid(const struct agency *a, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * config.h: foiad's settings, as read from foiad.conf (libconfig syntax),
+ * and the agency seed file. Only config*.c speak libconfig.
+ *
+ * Loading never exits: every problem found is collected as a
+ * "file:line: message" string, so `foiad -n` can print them all and a
+ * reload with a broken file can keep the settings it had.
+ */
+#ifndef FOIAD_CONFIG_H
+#define FOIAD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+#include "store.h"
+
+#define CONFIG_MAX_ERRORS 32
+#define CONFIG_ERROR_LEN 512
+
+struct config_errors {
+	size_t count;
+	char text[CONFIG_MAX_ERRORS][CONFIG_ERROR_LEN];
+};
+
+struct config {
+	char *file; /* the file read, or NULL when none was */
+	char *socket;
+	char *database;
+	char *agencies; /* seed file, or NULL */
+	char *access_group; /* system mode: group allowed on the socket */
+	int client_timeout; /* seconds */
+	enum log_level log_level;
+};
+
+/* Fill cfg with the built-in defaults of the mode (system when root). */
+int config_defaults(struct config *cfg, bool system_mode);
+/* Read file over cfg. A missing file is an error only if must_exist.
+ * Returns 0, or -1 with errs filled; cfg is left unchanged on error. */
+int config_load(struct config *cfg, const char *file, bool must_exist,
+		struct config_errors *errs);
+void config_clear(struct config *cfg);
+
+/* Read the agency seed file; calls cb for each entry in file order. A cb
+ * refusing an entry writes why into err; it is reported with the entry's
+ * line. */
+typedef int (*agency_seed_fn)(const struct agency *a, void *arg, char *err,
+			      size_t errlen);
+int config_load_agencies(const char *file, agency_seed_fn cb, void *arg,
+			 struct config_errors *errs);
+
+void config_error_add(struct config_errors *errs, const char *file, int line,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

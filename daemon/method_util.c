@@ -1,0 +1,169 @@
+/*
+ * method_util.c: helpers shared by the method handlers (see method_util.h).
+ */
+#include "method_util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "foia/civil.h"
+#include "foia/protocol.h"
+#include "request_fields.h"
+#include "status.h"
+
+int32_t today_days(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return civil_to_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void today_string(char *buf, size_t len)
+{
+	civil_format(today_days(), buf, len);
+}
+
+int param_id(struct call *c, json_t *params, const char *key, int64_t *id)
+{
+	json_t *v = json_object_get(params, key);
+	if (!v)
+		return call_error(c, FOIA_E_INVALID, "'%s' is required", key);
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return call_error(c, FOIA_E_INVALID,
+				  "'%s' must be a positive integer", key);
+	*id = json_integer_value(v);
+	return 0;
+}
+
+int param_string(struct call *c, json_t *params, const char *key,
+		 const char **out)
+{
+	json_t *v = json_object_get(params, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return call_error(c, FOIA_E_INVALID, "'%s' must be a string",
+				  key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+int params_known(struct call *c, json_t *params, const char *const *allowed,
+		 bool with_fields)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(params, key, v)
+	{
+		bool ok = with_fields && request_field_find(key);
+		for (size_t i = 0; !ok && allowed[i]; i++)
+			ok = strcmp(key, allowed[i]) == 0;
+		if (!ok)
+			return call_error(c, FOIA_E_INVALID,
+					  "unknown parameter '%.64s'", key);
+	}
+	return 0;
+}
+
+int store_failure(struct call *c, int rc, const char *doing)
+{
+	const char *msg = store_errmsg(c->d->store);
+	switch (rc) {
+	case STORE_FULL:
+		return call_error(c, FOIA_E_INTERNAL,
+				  "cannot %s: the disk is full", doing);
+	case STORE_READONLY:
+		return call_error(c, FOIA_E_INTERNAL,
+				  "cannot %s: the database is read-only",
+				  doing);
+	case STORE_BUSY:
+		return call_error(c, FOIA_E_INTERNAL,
+				  "cannot %s: the database is locked", doing);
+	case STORE_CONFLICT:
+		return call_error(c, FOIA_E_CONFLICT, "cannot %s: %s", doing,
+				  msg);
+	default:
+		return call_error(c, FOIA_E_INTERNAL, "cannot %s: %s", doing,
+				  msg);
+	}
+}
+
+static json_t *opt_string(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *days_open(const struct request *r, int32_t today)
+{
+	int32_t sent, end = today;
+	if (!r->sent || !civil_parse(r->sent, &sent))
+		return json_null();
+	if (!status_is_open(r->status) && r->closed &&
+	    !civil_parse(r->closed, &end))
+		end = today;
+	return json_integer(end - sent);
+}
+
+json_t *request_to_json(const struct request *r, int32_t today)
+{
+	json_t *o = json_object();
+	json_t *tags = json_array();
+	if (!o || !tags)
+		goto fail;
+	for (size_t i = 0; i < r->ntags; i++)
+		if (json_array_append_new(tags, json_string(r->tags[i])) < 0)
+			goto fail;
+	int bad = json_object_set_new(o, "id", json_integer(r->id));
+	bad |= json_object_set_new(o, "batch",
+				   r->batch ? json_integer(r->batch)
+					    : json_null());
+	bad |= json_object_set_new(o, "agency_name",
+				   opt_string(r->agency_name));
+	for (size_t i = 0; i < request_fields_count; i++)
+		bad |= json_object_set_new(o, request_fields[i].name,
+					   field_to_json(&request_fields[i],
+							 r));
+	bad |= json_object_set_new(o, "tags", tags);
+	tags = NULL;
+	bad |= json_object_set_new(o, "status", opt_string(r->status));
+	bad |= json_object_set_new(o, "created", opt_string(r->created));
+	bad |= json_object_set_new(o, "updated", opt_string(r->updated));
+	bad |= json_object_set_new(o, "created_by",
+				   opt_string(r->created_by));
+	bad |= json_object_set_new(o, "days_open", days_open(r, today));
+	if (!bad)
+		return o;
+fail:
+	json_decref(tags);
+	json_decref(o);
+	return NULL;
+}
+
+json_t *event_to_json(const struct event *e)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+			 "s:o}",
+			 "id", (json_int_t)e->id, "request",
+			 e->request_id ? json_integer(e->request_id)
+				       : json_null(),
+			 "agency", opt_string(e->agency), "at",
+			 opt_string(e->at), "actor", opt_string(e->actor),
+			 "kind", opt_string(e->kind), "field",
+			 opt_string(e->field), "from",
+			 opt_string(e->old_value), "to",
+			 opt_string(e->new_value), "date", opt_string(e->date),
+			 "note", opt_string(e->note));
+}
+
+json_t *agency_to_json(const struct agency *a)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code",
+			 opt_string(a->code), "name", opt_string(a->name),
+			 "parent", opt_string(a->parent), "jurisdiction",
+			 opt_string(a->jurisdiction), "email",
+			 opt_string(a->email), "portal", opt_string(a->portal),
+			 "address", opt_string(a->address));
+}

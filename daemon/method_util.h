@@ -1,0 +1,39 @@
+/*
+ * method_util.h: what the method handlers share: reading params, turning
+ * store results into error replies, and rendering records as JSON.
+ */
+#ifndef FOIAD_METHOD_UTIL_H
+#define FOIAD_METHOD_UTIL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rpc.h"
+#include "store.h"
+
+/* Today's civil date where the daemon runs, as a day number. */
+int32_t today_days(void);
+void today_string(char *buf, size_t len);
+
+/* A required positive integer param. */
+int param_id(struct call *c, json_t *params, const char *key, int64_t *id);
+/* An optional string param; *out is NULL when absent. */
+int param_string(struct call *c, json_t *params, const char *key,
+		 const char **out);
+/* Refuse params not in the NULL-terminated list allowed, nor (when
+ * with_fields) in the request field table. */
+int params_known(struct call *c, json_t *params, const char *const *allowed,
+		 bool with_fields);
+
+/* Load request id into r, or reply not_found. */
+int request_load(struct call *c, int64_t id, struct request *r);
+
+/* Map a failed store call to an error reply; returns -1. */
+int store_failure(struct call *c, int rc, const char *doing);
+
+json_t *request_to_json(const struct request *r, int32_t today);
+json_t *event_to_json(const struct event *e);
+json_t *agency_to_json(const struct agency *a);
+
+#endif

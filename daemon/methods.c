@@ -1,0 +1,38 @@
+/*
+ * methods.c: the table of every method the daemon answers. Adding a method
+ * is one line here and one handler; rpc.c needs no change.
+ */
+#include "methods.h"
+
+#include <string.h>
+
+#include "foia/protocol.h"
+
+static const struct method methods[] = {
+	{FOIA_M_STATUS, method_status, PERM_READ,
+	 "daemon version, database and counts"},
+	{FOIA_M_REQUEST_FILE, method_request_file, PERM_WRITE,
+	 "file a request to one or more agencies"},
+	{FOIA_M_REQUEST_LIST, method_request_list, PERM_READ,
+	 "list requests, open ones unless asked"},
+	{FOIA_M_REQUEST_SHOW, method_request_show, PERM_READ,
+	 "one request and its history"},
+	{FOIA_M_REQUEST_UPDATE, method_request_update, PERM_WRITE,
+	 "change fields or the status of a request"},
+	{FOIA_M_REQUEST_NOTE, method_request_note, PERM_WRITE,
+	 "add a note to a request's history"},
+	{FOIA_M_AGENCY_ADD, method_agency_add, PERM_ADMIN, "add an agency"},
+	{FOIA_M_AGENCY_LIST, method_agency_list, PERM_READ, "list agencies"},
+	{FOIA_M_AGENCY_SHOW, method_agency_show, PERM_READ,
+	 "one agency and its number of requests"},
+	{FOIA_M_AGENCY_UPDATE, method_agency_update, PERM_ADMIN,
+	 "change an agency's details"},
+};
+
+const struct method *method_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(methods[i].name, name) == 0)
+			return &methods[i];
+	return NULL;
+}

@@ -1,0 +1,42 @@
+/*
+ * methods.h: the table of daemon methods. Each entry is a name, the
+ * handler, who may call it, and a one-line summary; rpc.c dispatches from
+ * it and `foia help` describes the same commands on the client side.
+ */
+#ifndef FOIAD_METHODS_H
+#define FOIAD_METHODS_H
+
+#include <jansson.h>
+
+#include "rpc.h"
+
+enum method_perm {
+	PERM_READ,  /* any allowed peer */
+	PERM_WRITE, /* members: file, update */
+	PERM_ADMIN, /* admins: agencies, jurisdictions (roles: a later issue) */
+};
+
+typedef int (*method_fn)(struct call *c, json_t *params, json_t **result);
+
+struct method {
+	const char *name;
+	method_fn handler;
+	enum method_perm perm;
+	const char *summary;
+};
+
+const struct method *method_find(const char *name);
+
+/* Handlers, one file per family. */
+int method_status(struct call *c, json_t *params, json_t **result);
+int method_request_file(struct call *c, json_t *params, json_t **result);
+int method_request_list(struct call *c, json_t *params, json_t **result);
+int method_request_show(struct call *c, json_t *params, json_t **result);
+int method_request_update(struct call *c, json_t *params, json_t **result);
+int method_request_note(struct call *c, json_t *params, json_t **result);
+int method_agency_add(struct call *c, json_t *params, json_t **result);
+int method_agency_list(struct call *c, json_t *params, json_t **result);
+int method_agency_show(struct call *c, json_t *params, json_t **result);
+int method_agency_update(struct call *c, json_t *params, json_t **result);
+
+#endif

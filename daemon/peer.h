@@ -1,0 +1,28 @@
+/*
+ * peer.h: who is on the other end of a control-socket connection.
+ *
+ * The kernel tells us the caller's uid (SO_PEERCRED); from it we take the
+ * user name recorded as the actor of every change, and decide whether the
+ * caller may talk to us at all. The daemon checks this itself rather than
+ * trusting the socket's file mode alone, so a mis-set mode or a socket
+ * passed in by systemd cannot widen access.
+ */
+#ifndef FOIAD_PEER_H
+#define FOIAD_PEER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct peer {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	char name[64]; /* user name, or "uid:N" when it has none */
+};
+
+/* Fill p from the connected socket fd. Returns 0, or -1 with errno. */
+int peer_identify(int fd, struct peer *p);
+/* root, the daemon's own user, or (system mode) a member of group. */
+bool peer_allowed(const struct peer *p, bool system_mode, const char *group);
+
+#endif

@@ -1,0 +1,393 @@
+/*
+ * store.c: opening and closing the database, transactions, errors, counts.
+ *
+ * This file owns the SQLite connection: it opens the file with the pragmas
+ * foiad relies on (foreign keys, WAL, synchronous=FULL, a busy timeout),
+ * runs the migrations in store_schema.c, keeps the cache of prepared
+ * statements, and maps SQLite result codes to enum store_rc. The row-level
+ * work lives in store_agency.c, store_request.c and store_event.c; their
+ * shared helpers are defined here and declared in store_impl.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "foia/protocol.h"
+#include "store_impl.h"
+
+void store_open_error(sqlite3 *db, int rc, const char *path, char *err,
+		      size_t errlen)
+{
+	if ((rc & 0xff) == SQLITE_NOTADB) {
+		snprintf(err, errlen, "'%s' is not a SQLite database", path);
+		return;
+	}
+	snprintf(err, errlen, "cannot open database '%s': %s", path,
+		 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+/* Run a pragma that answers one row and return its first column as text
+ * in buf (empty when the pragma answers nothing). */
+static int pragma_text(sqlite3 *db, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	buf[0] = '\0';
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(s, 0);
+		snprintf(buf, len, "%s", v ? (const char *)v : "");
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+struct store *store_open(const char *path, char *err, size_t errlen)
+{
+	char value[32];
+	struct store *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen,
+			 "cannot open database '%s': out of memory", path);
+		return NULL;
+	}
+	int rc = sqlite3_open_v2(path, &st->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		store_open_error(st->db, rc, path, err, errlen);
+		goto fail;
+	}
+	/* Extended codes tell a NOTADB or a FOREIGNKEY apart in messages;
+	 * store_map_rc looks only at the primary code. */
+	rc = sqlite3_extended_result_codes(st->db, 1);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(st->db, 5000);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL,
+				  NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = pragma_text(st->db, "PRAGMA foreign_keys", value,
+				 sizeof(value));
+	if (rc != SQLITE_OK) {
+		store_open_error(st->db, rc, path, err, errlen);
+		goto fail;
+	}
+	/* The schema relies on foreign keys; a SQLite built without them
+	 * would silently accept dangling references. */
+	if (strcmp(value, "1") != 0) {
+		snprintf(err, errlen,
+			 "cannot open database '%s': this SQLite does not "
+			 "enforce foreign keys",
+			 path);
+		goto fail;
+	}
+	/* Refuse a newer schema before changing anything in the file. */
+	if (store_migrate(st, path, false, err, errlen) != STORE_OK)
+		goto fail;
+	/* WAL lets readers run beside the writer. ":memory:" answers
+	 * "memory", which is fine. */
+	rc = pragma_text(st->db, "PRAGMA journal_mode = WAL", value,
+			 sizeof(value));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL,
+				  NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_open_error(st->db, rc, path, err, errlen);
+		goto fail;
+	}
+	if (store_migrate(st, path, true, err, errlen) != STORE_OK)
+		goto fail;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < SS_NSTMT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	/* close_v2 cannot fail for want of finalized statements; anything
+	 * left open would be a bug, and the connection still goes. */
+	sqlite3_close_v2(st->db);
+	free(st);
+}
+
+const char *store_errmsg(const struct store *st)
+{
+	if (!st)
+		return "no database";
+	return st->err[0] ? st->err : "no error";
+}
+
+int store_map_rc(int sqlite_rc)
+{
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return STORE_OK;
+	case SQLITE_CONSTRAINT:
+		return STORE_CONFLICT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_FULL:
+		return STORE_FULL;
+	case SQLITE_READONLY:
+		return STORE_READONLY;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+int store_fail(struct store *st, int sqlite_rc, const char *what)
+{
+	int rc = store_map_rc(sqlite_rc);
+	if (rc == STORE_OK)
+		rc = STORE_ERROR; /* a caller saw a failure; never report OK */
+	snprintf(st->err, sizeof(st->err), "%s: %s", what,
+		 sqlite3_errmsg(st->db));
+	return rc;
+}
+
+int store_failf(struct store *st, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->err, sizeof(st->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int store_nomem(struct store *st)
+{
+	return store_failf(st, STORE_ERROR, "out of memory");
+}
+
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt id, const char *sql)
+{
+	if (st->stmt[id])
+		return st->stmt[id];
+	int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &st->stmt[id], NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(st, rc, "cannot prepare statement");
+		sqlite3_finalize(st->stmt[id]);
+		st->stmt[id] = NULL;
+	}
+	return st->stmt[id];
+}
+
+void store_stmt_done(sqlite3_stmt *s)
+{
+	/* reset repeats the last step's error, already handled by then. */
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+void store_now(char buf[STORE_TSLEN])
+{
+	struct tm tm;
+	time_t now = time(NULL);
+	if (!gmtime_r(&now, &tm) ||
+	    strftime(buf, STORE_TSLEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, STORE_TSLEN, "1970-01-01T00:00:00Z");
+}
+
+void store_bind_text(struct store_bind *b, int i, const char *v)
+{
+	if (b->rc == SQLITE_OK)
+		b->rc = v ? sqlite3_bind_text(b->s, i, v, -1, SQLITE_STATIC)
+			  : sqlite3_bind_null(b->s, i);
+}
+
+void store_bind_int(struct store_bind *b, int i, int64_t v)
+{
+	if (b->rc == SQLITE_OK)
+		b->rc = sqlite3_bind_int64(b->s, i, v);
+}
+
+void store_bind_id(struct store_bind *b, int i, int64_t v)
+{
+	if (b->rc == SQLITE_OK)
+		b->rc = v ? sqlite3_bind_int64(b->s, i, v)
+			  : sqlite3_bind_null(b->s, i);
+}
+
+void store_bind_money(struct store_bind *b, int i, int64_t v)
+{
+	if (b->rc == SQLITE_OK)
+		b->rc = v >= 0 ? sqlite3_bind_int64(b->s, i, v)
+			       : sqlite3_bind_null(b->s, i);
+}
+
+bool store_col_text(sqlite3_stmt *s, int i, char **out)
+{
+	*out = NULL;
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return true;
+	const unsigned char *v = sqlite3_column_text(s, i);
+	if (!v)
+		return false; /* out of memory converting the value */
+	size_t n = (size_t)sqlite3_column_bytes(s, i);
+	char *p = malloc(n + 1);
+	if (!p)
+		return false;
+	memcpy(p, v, n);
+	p[n] = '\0';
+	*out = p;
+	return true;
+}
+
+int64_t store_col_int(sqlite3_stmt *s, int i, int64_t dflt)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return dflt;
+	return sqlite3_column_int64(s, i);
+}
+
+static int exec_const(struct store *st, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, what);
+	return STORE_OK;
+}
+
+int store_begin(struct store *st)
+{
+	/* IMMEDIATE takes the write lock now, so a read-then-write inside
+	 * the transaction cannot fail half-way with SQLITE_BUSY. */
+	return exec_const(st, "BEGIN IMMEDIATE", "cannot begin transaction");
+}
+
+int store_commit(struct store *st)
+{
+	return exec_const(st, "COMMIT", "cannot commit");
+}
+
+void store_rollback(struct store *st)
+{
+	/* Some errors (disk full, I/O) roll back on their own; then there
+	 * is nothing left to undo. Keep the message of the error that led
+	 * here unless the rollback itself fails. */
+	if (!st || sqlite3_get_autocommit(st->db))
+		return;
+	(void)exec_const(st, "ROLLBACK", "cannot roll back");
+}
+
+int store_op_begin(struct store *st, struct store_op *op)
+{
+	op->own = sqlite3_get_autocommit(st->db) != 0;
+	if (op->own)
+		return store_begin(st);
+	return exec_const(st, "SAVEPOINT store_op", "cannot begin savepoint");
+}
+
+int store_op_end(struct store *st, struct store_op *op, int rc)
+{
+	if (rc == STORE_OK) {
+		rc = op->own ? store_commit(st)
+			     : exec_const(st, "RELEASE store_op",
+					  "cannot release savepoint");
+		if (rc == STORE_OK)
+			return STORE_OK;
+	}
+	if (op->own) {
+		store_rollback(st);
+	} else if (!sqlite3_get_autocommit(st->db)) {
+		/* Undo only this operation; the caller's transaction stays
+		 * open for it to roll back or carry on. Failures here mean
+		 * SQLite already rolled everything back. */
+		(void)sqlite3_exec(st->db,
+				   "ROLLBACK TO store_op; RELEASE store_op",
+				   NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+/* A statement answering one integer. */
+static int count_one(struct store *st, enum store_stmt id, const char *sql,
+		     int64_t *out)
+{
+	sqlite3_stmt *s = store_stmt(st, id, sql);
+	if (!s)
+		return STORE_ERROR;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = STORE_OK;
+	} else {
+		rc = store_fail(st, rc, "cannot count");
+	}
+	store_stmt_done(s);
+	return rc;
+}
+
+int store_count_requests(struct store *st, int64_t *out)
+{
+	return count_one(st, SS_COUNT_REQUESTS, "SELECT count(*) FROM request",
+			 out);
+}
+
+int store_count_agencies(struct store *st, int64_t *out)
+{
+	return count_one(st, SS_COUNT_AGENCIES, "SELECT count(*) FROM agency",
+			 out);
+}
+
+/*
+ * Every status of FOIA_STATUS_NAMES, in that order (the order of a
+ * request's life), zero counts included: the caller decides what to show.
+ */
+int store_count_by_status(struct store *st,
+			  int (*cb)(const char *status, int64_t n, void *),
+			  void *arg)
+{
+	static const char *const names[] = {FOIA_STATUS_NAMES};
+	enum { NSTATUS = sizeof(names) / sizeof(names[0]) };
+	int64_t n[NSTATUS] = {0};
+	sqlite3_stmt *s = store_stmt(
+		st, SS_COUNT_BY_STATUS,
+		"SELECT status, count(*) FROM request GROUP BY status");
+	if (!s)
+		return STORE_ERROR;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(s, 0);
+		size_t i = 0;
+		while (i < NSTATUS && status && strcmp(status, names[i]) != 0)
+			i++;
+		if (i == NSTATUS) {
+			/* The CHECK constraint makes this unreachable unless
+			 * the file was edited by hand. */
+			rc = store_failf(st, STORE_ERROR,
+					 "unknown status '%s' in database",
+					 status ? status : "(null)");
+			store_stmt_done(s);
+			return rc;
+		}
+		n[i] = sqlite3_column_int64(s, 1);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "cannot count");
+	store_stmt_done(s);
+	if (rc != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < NSTATUS; i++) {
+		int r = cb(names[i], n[i], arg);
+		if (r != 0)
+			return r;
+	}
+	return STORE_OK;
+}

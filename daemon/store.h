@@ -1,0 +1,149 @@
+/*
+ * store.h: the only door to the SQLite database.
+ *
+ * Every line of SQL in foiad lives behind this interface (daemon/store*.c),
+ * always as prepared statements with bound parameters. The store knows
+ * nothing of JSON or sockets; it stores and returns plain structs. It does
+ * not validate business rules (which status may follow which): that is the
+ * caller's job (daemon/requests.c). It does enforce what the schema enforces
+ * (foreign keys, CHECK constraints, the append-only event table).
+ *
+ * Opening applies numbered forward migrations (PRAGMA user_version) and
+ * refuses a database written by a newer foiad. Writes are grouped by the
+ * caller with store_begin/store_commit; a caller acknowledges a change to its
+ * client only after store_commit returned STORE_OK.
+ *
+ * Text fields are heap strings owned by the struct (NULL means absent) and
+ * released by the matching *_clear function. Dates are "YYYY-MM-DD" text,
+ * timestamps "YYYY-MM-DDTHH:MM:SSZ" (UTC), money in cents (-1 = absent).
+ */
+#ifndef FOIAD_STORE_H
+#define FOIAD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOT_FOUND, /* no such row */
+	STORE_CONFLICT,  /* unique or check constraint refused the write */
+	STORE_BUSY,      /* locked by another process past the busy timeout */
+	STORE_FULL,      /* disk full */
+	STORE_READONLY,  /* database or its directory is read-only */
+	STORE_ERROR,     /* anything else; store_errmsg() says what */
+};
+
+struct agency {
+	int64_t id;
+	char *code; /* unique, case-insensitive: "ICE", "DHS-PRIV" */
+	char *name;
+	char *parent; /* code of the parent agency, or NULL */
+	char *jurisdiction; /* "us-federal", "sv", ... */
+	char *email;
+	char *portal;
+	char *address;
+};
+
+struct request {
+	int64_t id;
+	int64_t batch; /* id of the first request of a linked batch, or 0 */
+	char *agency;  /* agency code */
+	char *agency_name; /* filled by reads, ignored by writes */
+	char *component;
+	char *jurisdiction;
+	char *subject;
+	char *description;
+	char *requester;
+	char *project;
+	char **tags; /* ntags strings, sorted by the store on read */
+	size_t ntags;
+	char *method; /* email, portal, mail, fax, in-person, or NULL */
+	char *tracking;
+	char *sent; /* dates */
+	char *received;
+	char *acknowledged;
+	char *closed;
+	bool expedited;
+	bool fee_waiver;
+	char *fee_category;
+	int64_t fees_estimated; /* cents, -1 if absent */
+	int64_t fees_paid;      /* cents, -1 if absent */
+	char *status;
+	char *created; /* timestamps, set by the store on insert/save */
+	char *updated;
+	char *created_by;
+};
+
+struct event {
+	int64_t id;
+	int64_t request_id; /* 0 when the event is about an agency */
+	char *agency;       /* agency code when about an agency, else NULL */
+	char *at;           /* UTC timestamp; set by the store when NULL */
+	char *actor;
+	char *kind; /* filed, status, field, tag, note, agency */
+	char *field;
+	char *old_value;
+	char *new_value;
+	char *date; /* the civil date the change took effect, or NULL */
+	char *note;
+};
+
+struct request_filter {
+	const char **statuses; /* NULL-terminated list, or NULL for any */
+	const char *agency;    /* code, or NULL */
+	const char *project;
+	const char *tag;
+	bool open_only; /* leave out withdrawn and closed */
+};
+
+/* Open (creating if needed) and migrate. On failure returns NULL and writes
+ * a one-line reason into err. path may be ":memory:". */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *st);
+/* The last error, for logs and error replies. */
+const char *store_errmsg(const struct store *st);
+/* Schema version the store migrates to, and the one found on disk. */
+int store_schema_version(void);
+
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Agencies. */
+int store_agency_get(struct store *st, const char *code, struct agency *out);
+int store_agency_insert(struct store *st, struct agency *a); /* sets a->id */
+int store_agency_save(struct store *st, const struct agency *a); /* by id */
+int store_agency_list(struct store *st,
+		      int (*cb)(const struct agency *, void *), void *arg);
+int store_agency_count_requests(struct store *st, const char *code,
+				int64_t *out);
+void agency_clear(struct agency *a);
+
+/* Requests. insert sets r->id, r->created, r->updated; save writes every
+ * column and the tag set of the row r->id and updates r->updated. */
+int store_request_insert(struct store *st, struct request *r);
+int store_request_save(struct store *st, struct request *r);
+int store_request_get(struct store *st, int64_t id, struct request *out);
+/* Calls cb for each match in id order; a nonzero cb return stops the walk
+ * and is returned. */
+int store_request_list(struct store *st, const struct request_filter *f,
+		       int (*cb)(const struct request *, void *), void *arg);
+void request_clear(struct request *r);
+
+/* Events: append-only. append sets e->id and e->at when NULL. */
+int store_event_append(struct store *st, struct event *e);
+int store_event_list(struct store *st, int64_t request_id,
+		     int (*cb)(const struct event *, void *), void *arg);
+void event_clear(struct event *e);
+
+/* Counts for `status`. */
+int store_count_requests(struct store *st, int64_t *out);
+int store_count_agencies(struct store *st, int64_t *out);
+int store_count_by_status(struct store *st,
+			  int (*cb)(const char *status, int64_t n, void *),
+			  void *arg);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * store_event.c: the event log, foiad's audit trail.
+ *
+ * Events are only ever appended: the store has no code to change or remove
+ * one, and triggers in the schema refuse UPDATE and DELETE on the table
+ * from anyone else too. An event is about a request (request_id) or, with
+ * no request, about an agency (stored by id, read back as its code).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+
+void event_clear(struct event *e)
+{
+	if (!e)
+		return;
+	free(e->agency);
+	free(e->at);
+	free(e->actor);
+	free(e->kind);
+	free(e->field);
+	free(e->old_value);
+	free(e->new_value);
+	free(e->date);
+	free(e->note);
+	memset(e, 0, sizeof(*e));
+}
+
+int store_event_append(struct store *st, struct event *e)
+{
+	char now[STORE_TSLEN];
+	char *at = NULL;
+	int64_t agency_id = 0;
+	int rc;
+	if (e->agency) {
+		rc = store_agency_id(st, e->agency, &agency_id, NULL);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	if (!e->at) {
+		store_now(now);
+		if (!(at = strdup(now)))
+			return store_nomem(st);
+	}
+	sqlite3_stmt *s = store_stmt(
+		st, SS_EVENT_INSERT,
+		"INSERT INTO event (request_id, agency_id, at, actor, kind, "
+		"field, old_value, new_value, date, note) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	if (!s) {
+		free(at);
+		return STORE_ERROR;
+	}
+	struct store_bind b = {s, SQLITE_OK};
+	store_bind_id(&b, 1, e->request_id);
+	store_bind_id(&b, 2, agency_id);
+	store_bind_text(&b, 3, e->at ? e->at : at);
+	store_bind_text(&b, 4, e->actor);
+	store_bind_text(&b, 5, e->kind);
+	store_bind_text(&b, 6, e->field);
+	store_bind_text(&b, 7, e->old_value);
+	store_bind_text(&b, 8, e->new_value);
+	store_bind_text(&b, 9, e->date);
+	store_bind_text(&b, 10, e->note);
+	rc = b.rc;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		e->id = sqlite3_last_insert_rowid(st->db);
+		if (at) {
+			e->at = at;
+			at = NULL;
+		}
+		rc = STORE_OK;
+	} else {
+		rc = store_fail(st, rc, "cannot record event");
+	}
+	store_stmt_done(s);
+	free(at);
+	return rc;
+}
+
+static bool event_from_row(sqlite3_stmt *s, struct event *e)
+{
+	e->id = sqlite3_column_int64(s, 0);
+	e->request_id = store_col_int(s, 1, 0);
+	return store_col_text(s, 2, &e->agency) &&
+	       store_col_text(s, 3, &e->at) &&
+	       store_col_text(s, 4, &e->actor) &&
+	       store_col_text(s, 5, &e->kind) &&
+	       store_col_text(s, 6, &e->field) &&
+	       store_col_text(s, 7, &e->old_value) &&
+	       store_col_text(s, 8, &e->new_value) &&
+	       store_col_text(s, 9, &e->date) &&
+	       store_col_text(s, 10, &e->note);
+}
+
+/* Events of one request in the order they happened. request_id 0 lists
+ * the events that belong to no request (agency events). */
+int store_event_list(struct store *st, int64_t request_id,
+		     int (*cb)(const struct event *, void *), void *arg)
+{
+	/* Not cached: cb may call back into the store. */
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(
+		st->db,
+		"SELECT e.id, e.request_id, a.code, e.at, e.actor, e.kind, "
+		"e.field, e.old_value, e.new_value, e.date, e.note "
+		"FROM event e LEFT JOIN agency a ON a.id = e.agency_id "
+		"WHERE e.request_id IS ?1 ORDER BY e.id",
+		-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "cannot list events");
+	struct store_bind b = {s, SQLITE_OK};
+	store_bind_id(&b, 1, request_id);
+	struct event e = {0};
+	if (b.rc != SQLITE_OK) {
+		rc = store_fail(st, b.rc, "cannot list events");
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!event_from_row(s, &e)) {
+			rc = store_nomem(st);
+			goto out;
+		}
+		rc = cb(&e, arg);
+		event_clear(&e);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK
+			       : store_fail(st, rc, "cannot list events");
+out:
+	event_clear(&e);
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * protocol.h: the contract between foiad and foia, shared by both programs.
+ *
+ * Transport: a Unix stream socket carrying newline-delimited JSON. Each line
+ * the client sends is one request object:
+ *
+ *     {"v":1,"id":7,"method":"request.show","params":{"id":12}}
+ *
+ * and the daemon answers each with one line, in order:
+ *
+ *     {"v":1,"id":7,"result":{...}}
+ *     {"v":1,"id":7,"error":{"code":"not_found","message":"no request 12"}}
+ *
+ * "v" must equal FOIA_PROTOCOL_VERSION on every request; "id" is echoed back
+ * (null when the request could not be parsed far enough to read it).
+ * A line longer than FOIA_MAX_LINE bytes is refused with "too_long" and the
+ * connection is closed, since the rest of that line cannot be trusted.
+ *
+ * Wire conventions: dates are civil dates "YYYY-MM-DD"; timestamps are UTC
+ * "YYYY-MM-DDTHH:MM:SSZ"; money is a decimal string "12.50"; absent optional
+ * values are JSON null. In update params an empty string clears a field.
+ *
+ * Methods and their params (results are objects):
+ *
+ *   status          {}  -> {version, protocol, database, pid, uptime,
+ *                          mode, requests, agencies, by_status:{status:n}}
+ *   request.file    {agencies:[code,...], subject, description?, requester?,
+ *                    project?, tags?:[..], method?, tracking?, component?,
+ *                    jurisdiction?, sent?, received?, expedited?:bool,
+ *                    fee_waiver?:bool, fee_category?, fees_estimated?,
+ *                    fees_paid?}
+ *                   -> {ids:[n,...], batch:n|null}
+ *   request.list    {status?:[s,..], agency?, project?, tag?, all?:bool}
+ *                   -> {requests:[request,...]}
+ *   request.show    {id} -> {request, events:[event,...]}
+ *   request.update  {id, <any request field>?, status?, date?, note?,
+ *                    add_tags?:[..], remove_tags?:[..]}
+ *                   -> {request, changes:n}
+ *   request.note    {id, text} -> {event}
+ *   agency.add      {code, name, parent?, jurisdiction?, email?, portal?,
+ *                    address?} -> {agency}
+ *   agency.list     {} -> {agencies:[agency,...]}
+ *   agency.show     {code} -> {agency, requests:n}
+ *   agency.update   {code, name?, parent?, jurisdiction?, email?, portal?,
+ *                    address?} -> {agency, changes:n}
+ *
+ * A request object: id, batch, agency, agency_name, component, jurisdiction,
+ * subject, description, requester, project, tags, method, tracking, sent,
+ * received, acknowledged, closed, expedited, fee_waiver, fee_category,
+ * fees_estimated, fees_paid, status, created, updated, created_by,
+ * days_open.
+ * An event object: id, request (id or null), agency (code or null), at,
+ * actor, kind, field, from, to, date, note.
+ * An agency object: code, name, parent, jurisdiction, email, portal, address.
+ */
+#ifndef FOIA_PROTOCOL_H
+#define FOIA_PROTOCOL_H
+
+#define FOIA_PROTOCOL_VERSION 1
+#define FOIA_VERSION "0.1.0"
+
+/* One request or reply line, newline excluded. */
+#define FOIA_MAX_LINE (1024 * 1024)
+
+/* Method names. */
+#define FOIA_M_STATUS "status"
+#define FOIA_M_REQUEST_FILE "request.file"
+#define FOIA_M_REQUEST_LIST "request.list"
+#define FOIA_M_REQUEST_SHOW "request.show"
+#define FOIA_M_REQUEST_UPDATE "request.update"
+#define FOIA_M_REQUEST_NOTE "request.note"
+#define FOIA_M_AGENCY_ADD "agency.add"
+#define FOIA_M_AGENCY_LIST "agency.list"
+#define FOIA_M_AGENCY_SHOW "agency.show"
+#define FOIA_M_AGENCY_UPDATE "agency.update"
+
+/* Error codes. The CLI maps them to exit codes (see cli/). */
+#define FOIA_E_PARSE "parse_error"            /* not JSON, or not an object */
+#define FOIA_E_TOO_LONG "too_long"            /* line over FOIA_MAX_LINE */
+#define FOIA_E_VERSION "bad_version"          /* "v" missing or unsupported */
+#define FOIA_E_METHOD "unknown_method"        /* no such method */
+#define FOIA_E_INVALID "invalid"              /* a param is wrong */
+#define FOIA_E_NOT_FOUND "not_found"          /* no such request or agency */
+#define FOIA_E_CONFLICT "conflict"            /* illegal transition, duplicate */
+#define FOIA_E_PERMISSION "permission_denied" /* caller may not do this */
+#define FOIA_E_INTERNAL "internal"            /* storage or other failure */
+#define FOIA_E_TIMEOUT "timeout"              /* client too slow */
+
+/* Field limits, in bytes of UTF-8. */
+#define FOIA_MAX_CODE 32
+#define FOIA_MAX_NAME 200
+#define FOIA_MAX_SUBJECT 500
+#define FOIA_MAX_DESCRIPTION (64 * 1024)
+#define FOIA_MAX_REQUESTER 200
+#define FOIA_MAX_PROJECT 64
+#define FOIA_MAX_TAG 64
+#define FOIA_MAX_TAGS 32
+#define FOIA_MAX_TRACKING 128
+#define FOIA_MAX_COMPONENT 200
+#define FOIA_MAX_NOTE (8 * 1024)
+#define FOIA_MAX_EMAIL 254
+#define FOIA_MAX_URL 2048
+#define FOIA_MAX_ADDRESS 1000
+#define FOIA_MAX_BATCH 64 /* agencies in one request.file */
+
+/*
+ * Request statuses: their names are the interface. The daemon owns which
+ * transitions are legal (daemon/status.c); the CLI uses the list for help.
+ */
+#define FOIA_STATUS_NAMES                                                  \
+	"draft", "submitted", "acknowledged", "processing",                \
+	    "awaiting-requester", "partial-release", "granted",            \
+	    "partially-granted", "denied", "no-records", "withdrawn",      \
+	    "appealed", "appeal-decided", "litigation", "closed"
+
+/* Ways a request is sent, and fee categories of 5 U.S.C. 552(a)(4)(A)(ii). */
+#define FOIA_METHOD_NAMES "email", "portal", "mail", "fax", "in-person"
+#define FOIA_FEE_CATEGORY_NAMES                                            \
+	"commercial", "educational", "noncommercial-scientific",           \
+	    "news-media", "other"
+
+#endif
