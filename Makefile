@@ -40,6 +40,15 @@ CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(WERROR) -Iinclude -Idaemon \
              $(EXTRA_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
+# Quiet by default; `make V=1` shows every command.
+ifeq ($(V),1)
+Q =
+say = @true
+else
+Q = @
+say = @printf '  %-6s %s\n'
+endif
+
 # pkg-config is asked only when compiling, so `make deps` works without it.
 pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pkglibs   = $(shell pkg-config --libs $(1) 2>/dev/null)
@@ -62,25 +71,31 @@ all: $(BUILD)/foiad $(BUILD)/foia
 
 $(BUILD)/obj/daemon/%.o: daemon/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON)) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON)) -c $< -o $@
 
 $(BUILD)/obj/cli/%.o: cli/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_CLI)) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_CLI)) -c $< -o $@
 
 $(BUILD)/libfoiad.a: $(DLIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(say) AR $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/foiad: $(BUILD)/obj/daemon/main.o $(BUILD)/libfoiad.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON))
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON))
 
 $(BUILD)/foia: $(CLI_OBJ)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_CLI))
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_CLI))
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfoiad.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON) cmocka) -o $@ $< \
+	$(say) TEST $@
+	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON) cmocka) -o $@ $< \
 	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON) cmocka)
 
 check: all $(UNIT_BIN)

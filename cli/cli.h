@@ -26,17 +26,17 @@
 
 /* How one option's value becomes part of the request params. */
 enum opt_kind {
-	K_TEXT,      /* UTF-8 text of at most limit bytes */
-	K_LIST,      /* repeatable K_TEXT, collected into an array */
-	K_ENUM,      /* one of values[] */
+	K_TEXT,	     /* UTF-8 text of at most limit bytes */
+	K_LIST,	     /* repeatable K_TEXT, collected into an array */
+	K_ENUM,	     /* one of values[] (listed in help; foiad judges) */
 	K_ENUM_LIST, /* repeatable K_ENUM, collected into an array */
-	K_DATE,      /* YYYY-MM-DD, today or yesterday */
+	K_DATE,	     /* YYYY-MM-DD, today or yesterday */
 	K_MONEY,     /* decimal amount with at most two decimals */
-	K_FILE,      /* K_TEXT read from a file, or stdin for "-" */
-	K_TRUE,      /* flag sending true */
+	K_FILE,	     /* K_TEXT read from a file, or stdin for "-" */
+	K_TRUE,	     /* flag sending true */
 	K_FALSE,     /* flag sending false */
-	K_JSON,      /* output format: JSON */
-	K_CSV,       /* output format: CSV */
+	K_JSON,	     /* output format: JSON */
+	K_CSV,	     /* output format: CSV */
 };
 
 /* The option's value may not be empty, even where an empty value would
@@ -50,12 +50,12 @@ struct opt {
 	const char *name;  /* long option, without the leading "--" */
 	const char *param; /* JSON param it sets; NULL for output flags */
 	enum opt_kind kind;
-	size_t limit;              /* bytes of one value */
-	size_t max_items;          /* K_LIST, K_ENUM_LIST: most values */
+	size_t limit;		   /* bytes of one value */
+	size_t max_items;	   /* K_LIST, K_ENUM_LIST: most values */
 	const char *const *values; /* K_ENUM*: NULL-terminated names */
-	unsigned flags;            /* OPT_* */
-	const char *needs;         /* another option this one requires */
-	const char *meta;          /* "<date>" in help; NULL for flags */
+	unsigned flags;		   /* OPT_* */
+	const char *needs;	   /* another option this one requires */
+	const char *meta;	   /* "<date>" in help; NULL for flags */
 	const char *help;
 };
 
@@ -74,32 +74,55 @@ static inline bool group_has(const struct opt_group *g, const struct opt *o)
 }
 
 /* Table rows for the common kinds of option. */
-#define OPT_TEXT(n, p, lim, m, h)                                          \
-	{.name = (n), .param = (p), .kind = K_TEXT, .limit = (lim),        \
-	 .meta = (m), .help = (h)}
-#define OPT_LIST(n, p, lim, max, m, h)                                     \
-	{.name = (n), .param = (p), .kind = K_LIST, .limit = (lim),        \
-	 .max_items = (max), .meta = (m), .help = (h)}
-#define OPT_ENUM(n, p, vals, m, h)                                         \
-	{.name = (n), .param = (p), .kind = K_ENUM, .values = (vals),      \
-	 .meta = (m), .help = (h)}
-#define OPT_DATE(n, p, h)                                                  \
-	{.name = (n), .param = (p), .kind = K_DATE, .meta = "<date>",      \
-	 .help = (h)}
-#define OPT_MONEY(n, p, h)                                                 \
-	{.name = (n), .param = (p), .kind = K_MONEY, .meta = "<amount>",   \
-	 .help = (h)}
-#define OPT_FLAG(n, p, k, h) {.name = (n), .param = (p), .kind = (k), .help = (h)}
-#define OPT_JSON {.name = "json", .kind = K_JSON, .help = "print the reply as JSON"}
-#define OPT_CSV {.name = "csv", .kind = K_CSV, .help = "print CSV (RFC 4180)"}
-#define OPT_END {.name = NULL}
+#define OPT_TEXT(n, p, lim, m, h)                                              \
+	{                                                                      \
+		.name = (n), .param = (p), .kind = K_TEXT, .limit = (lim),     \
+		.meta = (m), .help = (h)                                       \
+	}
+#define OPT_LIST(n, p, lim, max, m, h)                                         \
+	{                                                                      \
+		.name = (n), .param = (p), .kind = K_LIST, .limit = (lim),     \
+		.max_items = (max), .meta = (m), .help = (h)                   \
+	}
+#define OPT_ENUM(n, p, vals, m, h)                                             \
+	{                                                                      \
+		.name = (n), .param = (p), .kind = K_ENUM, .values = (vals),   \
+		.meta = (m), .help = (h)                                       \
+	}
+#define OPT_DATE(n, p, h)                                                      \
+	{                                                                      \
+		.name = (n), .param = (p), .kind = K_DATE, .meta = "<date>",   \
+		.help = (h)                                                    \
+	}
+#define OPT_MONEY(n, p, h)                                                     \
+	{                                                                      \
+		.name = (n), .param = (p), .kind = K_MONEY,                    \
+		.meta = "<amount>", .help = (h)                                \
+	}
+#define OPT_FLAG(n, p, k, h)                                                   \
+	{                                                                      \
+		.name = (n), .param = (p), .kind = (k), .help = (h)            \
+	}
+#define OPT_JSON                                                               \
+	{                                                                      \
+		.name = "json", .kind = K_JSON,                                \
+		.help = "print the reply as JSON"                              \
+	}
+#define OPT_CSV                                                                \
+	{                                                                      \
+		.name = "csv", .kind = K_CSV, .help = "print CSV (RFC 4180)"   \
+	}
+#define OPT_END                                                                \
+	{                                                                      \
+		.name = NULL                                                   \
+	}
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* How a positional argument becomes a param. */
 enum arg_kind {
-	A_ID,    /* positive decimal request id */
-	A_CODE,  /* non-empty text of at most limit bytes */
+	A_ID,	 /* positive decimal request id */
+	A_CODE,	 /* non-empty text of at most limit bytes */
 	A_WORDS, /* this and all later arguments, joined by spaces */
 };
 
@@ -114,20 +137,20 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV };
 
 struct call;
 
-#define CMD_CLEARS 0x1u  /* an empty value clears a field (update) */
+#define CMD_CLEARS  0x1u /* an empty value clears a field (update) */
 #define CMD_CHANGES 0x2u /* needs at least one option that sends a param */
-#define CMD_STOP 0x4u    /* options end at the first argument (foia's own) */
+#define CMD_STOP    0x4u /* options end at the first argument (foia's own) */
 
 struct command {
 	const char *name;
-	int (*run)(struct call *c); /* NULL for a group of subcommands */
-	int min_args;               /* positional arguments */
-	int max_args;               /* -1: no limit */
-	const struct arg *args;     /* min..max of them, or NULL to keep */
+	int (*run)(struct call *c);	/* NULL for a group of subcommands */
+	int min_args;			/* positional arguments */
+	int max_args;			/* -1: no limit */
+	const struct arg *args;		/* min..max of them, or NULL to keep */
 	const struct opt_group *groups; /* ended by a NULL title */
-	const char *const *required;    /* option names, NULL-terminated */
-	unsigned flags;                 /* CMD_* */
-	const char *usage;              /* synopsis, without "usage: " */
+	const char *const *required;	/* option names, NULL-terminated */
+	unsigned flags;			/* CMD_* */
+	const char *usage;		/* synopsis, without "usage: " */
 	const char *summary;
 	const struct command *subs; /* subcommands, ended by a NULL name */
 };

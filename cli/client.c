@@ -23,8 +23,8 @@
 #include "foia/protocol.h"
 
 #define SYSTEM_SOCKET "/run/foiad/foiad.sock"
-#define REPLY_MAX ((size_t)64 * 1024 * 1024)
-#define REQUEST_ID 1
+#define REPLY_MAX     ((size_t)64 * 1024 * 1024)
+#define REQUEST_ID    1
 
 static int copy_path(const char *s, char *buf, size_t len)
 {
@@ -99,9 +99,9 @@ static int connect_to(const char *path)
 /* The request as one line, newline included; NULL when out of memory. */
 static char *request_line(const char *method, json_t *params, size_t *len)
 {
-	json_t *req = json_pack("{s:i, s:i, s:s, s:O}", "v",
-				FOIA_PROTOCOL_VERSION, "id", REQUEST_ID,
-				"method", method, "params", params);
+	json_t *req =
+		json_pack("{s:i, s:i, s:s, s:O}", "v", FOIA_PROTOCOL_VERSION,
+			  "id", REQUEST_ID, "method", method, "params", params);
 	char *s = req ? json_dumps(req, JSON_COMPACT) : NULL;
 
 	json_decref(req);
@@ -222,8 +222,7 @@ static int error_reply(const json_t *error)
 }
 
 /* Judge a reply line: a result (stored in *result), or an error. */
-static int decode(const char *path, const struct reply_buf *b,
-		  json_t **result)
+static int decode(const char *path, const struct reply_buf *b, json_t **result)
 {
 	json_error_t jerr;
 	json_t *reply = json_loadb(b->p, b->len, 0, &jerr);

@@ -16,8 +16,12 @@ const struct arg agency_code_args[] = {
 };
 
 static const struct opt agency_fields[] = {
-	{.name = "name", .param = "name", .kind = K_TEXT,
-	 .limit = FOIA_MAX_NAME, .flags = OPT_NONEMPTY, .meta = "<name>",
+	{.name = "name",
+	 .param = "name",
+	 .kind = K_TEXT,
+	 .limit = FOIA_MAX_NAME,
+	 .flags = OPT_NONEMPTY,
+	 .meta = "<name>",
 	 .help = "the agency's full name"},
 	OPT_TEXT("parent", "parent", FOIA_MAX_CODE, "<code>",
 		 "code of the agency it is part of"),
@@ -66,7 +70,8 @@ int cmd_agency_add(struct call *c)
 
 static int update_text(struct call *c, json_t *res)
 {
-	const char *code = json_string_value(json_object_get(c->params, "code"));
+	const char *code =
+		json_string_value(json_object_get(c->params, "code"));
 	json_int_t n = json_integer_value(json_object_get(res, "changes"));
 
 	fputs("agency ", stdout);
@@ -83,16 +88,14 @@ int cmd_agency_update(struct call *c)
 /* --- list and show ------------------------------------------------- */
 
 static const struct column agency_columns[] = {
-	{"CODE", "code"},
-	{"NAME", "name"},
-	{"PARENT", "parent"},
-	{"JURISDICTION", "jurisdiction"},
+	{"CODE", "code"},     {"NAME", "name"},
+	{"PARENT", "parent"}, {"JURISDICTION", "jurisdiction"},
 	{"EMAIL", "email"},
 };
 #define AGENCY_FLEX 1 /* NAME */
 
 static const struct column agency_csv[] = {
-	{"", "code"},  {"", "name"},   {"", "parent"},  {"", "jurisdiction"},
+	{"", "code"},  {"", "name"},   {"", "parent"},	{"", "jurisdiction"},
 	{"", "email"}, {"", "portal"}, {"", "address"},
 };
 
@@ -116,9 +119,9 @@ int cmd_agency_list(struct call *c)
 }
 
 static const struct field agency_show[] = {
-	{"Code", "code"},       {"Name", "name"},
-	{"Parent", "parent"},   {"Jurisdiction", "jurisdiction"},
-	{"Email", "email"},     {"Portal", "portal"},
+	{"Code", "code"},	{"Name", "name"},
+	{"Parent", "parent"},	{"Jurisdiction", "jurisdiction"},
+	{"Email", "email"},	{"Portal", "portal"},
 	{"Address", "address"},
 };
 #define SHOW_WIDTH 14 /* "Jurisdiction: " */

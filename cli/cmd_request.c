@@ -7,6 +7,7 @@
  * rows marked OPT_CHANGE, so an option is spelled, checked and mapped to
  * its param in exactly one place.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,13 +32,20 @@ const struct arg note_args[] = {
 };
 
 static const struct opt request_fields[] = {
-	{.name = "subject", .param = "subject", .kind = K_TEXT,
-	 .limit = FOIA_MAX_SUBJECT, .flags = OPT_NONEMPTY, .meta = "<text>",
+	{.name = "subject",
+	 .param = "subject",
+	 .kind = K_TEXT,
+	 .limit = FOIA_MAX_SUBJECT,
+	 .flags = OPT_NONEMPTY,
+	 .meta = "<text>",
 	 .help = "what the request asks for, in one line"},
 	OPT_TEXT("description", "description", FOIA_MAX_DESCRIPTION, "<text>",
 		 "the full text of the request"),
-	{.name = "description-file", .param = "description", .kind = K_FILE,
-	 .limit = FOIA_MAX_DESCRIPTION, .meta = "<file>",
+	{.name = "description-file",
+	 .param = "description",
+	 .kind = K_FILE,
+	 .limit = FOIA_MAX_DESCRIPTION,
+	 .meta = "<file>",
 	 .help = "read the description from <file> ('-' for stdin)"},
 	OPT_TEXT("requester", "requester", FOIA_MAX_REQUESTER, "<name>",
 		 "who the request is made for"),
@@ -53,18 +61,32 @@ static const struct opt request_fields[] = {
 		 "law that applies, like us-federal"),
 	OPT_DATE("sent", "sent", "when the request was sent"),
 	OPT_DATE("received", "received", "when the agency received it"),
-	{.name = "acknowledged", .param = "acknowledged", .kind = K_DATE,
-	 .flags = OPT_CHANGE, .meta = "<date>",
+	{.name = "acknowledged",
+	 .param = "acknowledged",
+	 .kind = K_DATE,
+	 .flags = OPT_CHANGE,
+	 .meta = "<date>",
 	 .help = "when the agency acknowledged it"},
-	{.name = "closed", .param = "closed", .kind = K_DATE,
-	 .flags = OPT_CHANGE, .meta = "<date>", .help = "when it was closed"},
+	{.name = "closed",
+	 .param = "closed",
+	 .kind = K_DATE,
+	 .flags = OPT_CHANGE,
+	 .meta = "<date>",
+	 .help = "when it was closed"},
 	OPT_FLAG("expedite", "expedited", K_TRUE,
 		 "expedited processing is asked for"),
-	{.name = "no-expedite", .param = "expedited", .kind = K_FALSE,
-	 .flags = OPT_CHANGE, .help = "expedited processing is not asked for"},
-	OPT_FLAG("fee-waiver", "fee_waiver", K_TRUE, "a fee waiver is asked for"),
-	{.name = "no-fee-waiver", .param = "fee_waiver", .kind = K_FALSE,
-	 .flags = OPT_CHANGE, .help = "a fee waiver is not asked for"},
+	{.name = "no-expedite",
+	 .param = "expedited",
+	 .kind = K_FALSE,
+	 .flags = OPT_CHANGE,
+	 .help = "expedited processing is not asked for"},
+	OPT_FLAG("fee-waiver", "fee_waiver", K_TRUE,
+		 "a fee waiver is asked for"),
+	{.name = "no-fee-waiver",
+	 .param = "fee_waiver",
+	 .kind = K_FALSE,
+	 .flags = OPT_CHANGE,
+	 .help = "a fee waiver is not asked for"},
 	OPT_ENUM("fee-category", "fee_category", foia_fee_categories,
 		 "<category>", "the requester's fee category"),
 	OPT_MONEY("fees-estimated", "fees_estimated",
@@ -74,8 +96,12 @@ static const struct opt request_fields[] = {
 };
 
 static const struct opt file_opts[] = {
-	{.name = "agency", .param = "agencies", .kind = K_LIST,
-	 .limit = FOIA_MAX_CODE, .max_items = FOIA_MAX_BATCH, .meta = "<code>",
+	{.name = "agency",
+	 .param = "agencies",
+	 .kind = K_LIST,
+	 .limit = FOIA_MAX_CODE,
+	 .max_items = FOIA_MAX_BATCH,
+	 .meta = "<code>",
 	 .help = "agency to file with; repeat to file one request with each "
 		 "of several agencies (a batch)"},
 	OPT_LIST("tag", "tags", FOIA_MAX_TAG, FOIA_MAX_TAGS, "<tag>",
@@ -91,21 +117,37 @@ const struct opt_group file_groups[] = {
 };
 
 static const struct opt update_opts[] = {
-	{.name = "status", .param = "status", .kind = K_ENUM,
-	 .values = foia_statuses, .flags = OPT_NONEMPTY, .meta = "<status>",
+	{.name = "status",
+	 .param = "status",
+	 .kind = K_ENUM,
+	 .values = foia_statuses,
+	 .flags = OPT_NONEMPTY,
+	 .meta = "<status>",
 	 .help = "move the request to <status>"},
-	{.name = "date", .param = "date", .kind = K_DATE,
-	 .flags = OPT_NONEMPTY, .needs = "status", .meta = "<date>",
+	{.name = "date",
+	 .param = "date",
+	 .kind = K_DATE,
+	 .flags = OPT_NONEMPTY,
+	 .needs = "status",
+	 .meta = "<date>",
 	 .help = "when the status changed (foiad's default: today)"},
-	{.name = "note", .param = "note", .kind = K_TEXT,
-	 .limit = FOIA_MAX_NOTE, .flags = OPT_NONEMPTY, .meta = "<text>",
+	{.name = "note",
+	 .param = "note",
+	 .kind = K_TEXT,
+	 .limit = FOIA_MAX_NOTE,
+	 .flags = OPT_NONEMPTY,
+	 .meta = "<text>",
 	 .help = "note recorded with the change"},
 	OPT_LIST("tag", "add_tags", FOIA_MAX_TAG, FOIA_MAX_TAGS, "<tag>",
 		 "add a tag; repeatable"),
 	OPT_LIST("untag", "remove_tags", FOIA_MAX_TAG, FOIA_MAX_TAGS, "<tag>",
 		 "remove a tag; repeatable"),
-	{.name = "agency", .param = "agency", .kind = K_TEXT,
-	 .limit = FOIA_MAX_CODE, .flags = OPT_NONEMPTY, .meta = "<code>",
+	{.name = "agency",
+	 .param = "agency",
+	 .kind = K_TEXT,
+	 .limit = FOIA_MAX_CODE,
+	 .flags = OPT_NONEMPTY,
+	 .meta = "<code>",
 	 .help = "move the request to another agency"},
 	OPT_JSON,
 	OPT_END,
@@ -118,8 +160,12 @@ const struct opt_group update_groups[] = {
 };
 
 static const struct opt list_opts[] = {
-	{.name = "status", .param = "status", .kind = K_ENUM_LIST,
-	 .values = foia_statuses, .max_items = NSTATUSES, .meta = "<status>",
+	{.name = "status",
+	 .param = "status",
+	 .kind = K_ENUM_LIST,
+	 .values = foia_statuses,
+	 .max_items = NSTATUSES,
+	 .meta = "<status>",
 	 .help = "only requests in <status>; repeatable"},
 	OPT_TEXT("agency", "agency", FOIA_MAX_CODE, "<code>",
 		 "only requests to this agency"),
@@ -171,16 +217,16 @@ int cmd_file(struct call *c)
 /* --- list ---------------------------------------------------------- */
 
 static const struct column list_columns[] = {
-	{"ID", "id"},         {"AGENCY", "agency"}, {"SUBJECT", "subject"},
-	{"STATUS", "status"}, {"SENT", "sent"},     {"DAYS", "days_open"},
+	{"ID", "id"},	      {"AGENCY", "agency"}, {"SUBJECT", "subject"},
+	{"STATUS", "status"}, {"SENT", "sent"},	    {"DAYS", "days_open"},
 };
 #define LIST_FLEX 2 /* SUBJECT */
 
 static const struct column list_csv[] = {
-	{"", "id"},           {"", "agency"},    {"", "subject"},
-	{"", "status"},       {"", "sent"},      {"", "received"},
-	{"", "acknowledged"}, {"", "closed"},    {"", "days_open"},
-	{"", "project"},      {"", "tags"},      {"", "tracking"},
+	{"", "id"},	      {"", "agency"}, {"", "subject"},
+	{"", "status"},	      {"", "sent"},   {"", "received"},
+	{"", "acknowledged"}, {"", "closed"}, {"", "days_open"},
+	{"", "project"},      {"", "tags"},   {"", "tracking"},
 	{"", "jurisdiction"},
 };
 
@@ -194,8 +240,8 @@ static int list_text(struct call *c, json_t *res)
 		puts("no requests");
 		return 0;
 	}
-	return render_table(rows, list_columns, COUNT(list_columns),
-			    LIST_FLEX, terminal_width());
+	return render_table(rows, list_columns, COUNT(list_columns), LIST_FLEX,
+			    terminal_width());
 }
 
 int cmd_list(struct call *c)
@@ -230,7 +276,7 @@ static const struct field request_show[] = {
 	{"Batch", "batch"},
 	{"Filed", "created"},
 };
-#define SHOW_WIDTH 16 /* "Fees estimated: " */
+#define SHOW_WIDTH    16 /* "Fees estimated: " */
 #define HISTORY_VALUE 40 /* columns of an old or new value in the history */
 
 static const char *member(const json_t *o, const char *key)
@@ -252,35 +298,45 @@ static int combine(json_t *obj, const char *key, const char *other,
 	return 0;
 }
 
-static void print_value(const char *v)
+/* What an event changed: "status", "project" (for kind "field"), or
+ * "filed status". */
+static void print_what(const char *kind, const char *field)
 {
-	print_text(v ? v : "(none)", HISTORY_VALUE);
-}
+	bool plain = kind && field && strcmp(kind, "field") == 0;
 
-/* "<at>  <actor>  <kind> <field>: <from> -> <to> on <date> — <note>" */
-static void print_event(const json_t *e, int actor_width)
-{
-	const char *kind = member(e, "kind"), *field = member(e, "field");
-	const char *from = member(e, "from"), *to = member(e, "to");
-	const char *date = member(e, "date"), *note = member(e, "note");
-
-	fputs("  ", stdout);
-	print_text(member(e, "at") ? member(e, "at") : "", SIZE_MAX);
-	fputs("  ", stdout);
-	size_t used = print_text(member(e, "actor") ? member(e, "actor") : "",
-				 SIZE_MAX);
-	printf("%*s", actor_width - (int)used + 2, "");
-	print_text(kind ? kind : "event", SIZE_MAX);
-	if (field && (!kind || strcmp(field, kind) != 0)) {
+	print_text(plain ? field : kind ? kind : "event", SIZE_MAX);
+	if (!plain && field && (!kind || strcmp(field, kind) != 0)) {
 		putchar(' ');
 		print_text(field, SIZE_MAX);
 	}
-	if (from || to) {
-		fputs(": ", stdout);
-		print_value(from);
+}
+
+/* ": to" for a value set, ": from -> to" for one changed or cleared. */
+static void print_change(const char *from, const char *to)
+{
+	if (!from && !to)
+		return;
+	fputs(": ", stdout);
+	if (from) {
+		print_text(from, HISTORY_VALUE);
 		fputs(" -> ", stdout);
-		print_value(to);
 	}
+	print_text(to ? to : "(none)", HISTORY_VALUE);
+}
+
+/* "  <at>  <actor>  <what>: <from> -> <to> on <date> — <note>" */
+static void print_event(const json_t *e, int actor_width)
+{
+	const char *at = member(e, "at"), *actor = member(e, "actor");
+	const char *date = member(e, "date"), *note = member(e, "note");
+
+	fputs("  ", stdout);
+	print_text(at ? at : "", SIZE_MAX);
+	fputs("  ", stdout);
+	size_t used = print_text(actor ? actor : "", SIZE_MAX);
+	printf("%*s", actor_width - (int)used + 2, "");
+	print_what(member(e, "kind"), member(e, "field"));
+	print_change(member(e, "from"), member(e, "to"));
 	if (date) {
 		fputs(" on ", stdout);
 		print_text(date, SIZE_MAX);
@@ -338,8 +394,7 @@ static int update_text(struct call *c, json_t *res)
 {
 	json_int_t id = json_integer_value(json_object_get(c->params, "id"));
 	json_int_t n = json_integer_value(json_object_get(res, "changes"));
-	const char *status =
-		member(json_object_get(res, "request"), "status");
+	const char *status = member(json_object_get(res, "request"), "status");
 
 	printf("request %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT
 	       " change%s\n",

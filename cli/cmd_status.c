@@ -3,10 +3,10 @@
  * client's own version next to it so a mismatch shows at a glance.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "foia/protocol.h"
+#include "options.h"
 #include "render.h"
 
 static const struct opt json_only[] = {OPT_JSON, OPT_END};
@@ -27,7 +27,7 @@ static const struct field status_fields[] = {
 	{"Agencies", "agencies"},
 };
 #define STATUS_WIDTH 16 /* "foiad version:  " */
-#define COUNT_WIDTH 20  /* "awaiting-requester  " */
+#define COUNT_WIDTH  20 /* "awaiting-requester  " */
 
 /* Seconds as "2d 3h 4m 5s", leaving out leading zero units. */
 static void format_uptime(json_int_t s, char *buf, size_t len)
@@ -43,8 +43,8 @@ static void format_uptime(json_int_t s, char *buf, size_t len)
 		if (n == 0 && used == 0 && i < 3)
 			continue;
 		int w = snprintf(buf + used, len - used,
-				 "%s%" JSON_INTEGER_FORMAT "%c", used ? " " : "",
-				 n, tag[i]);
+				 "%s%" JSON_INTEGER_FORMAT "%c",
+				 used ? " " : "", n, tag[i]);
 		if (w < 0)
 			return;
 		used += (size_t)w;
@@ -62,14 +62,6 @@ static int humanize_uptime(json_t *res)
 	return json_object_set_new(res, "uptime", json_string(buf))
 		       ? out_of_memory()
 		       : 0;
-}
-
-static bool known_status(const char *s)
-{
-	for (const char *const *p = foia_statuses; *p; p++)
-		if (strcmp(*p, s) == 0)
-			return true;
-	return false;
 }
 
 static void print_count(const char *status, const json_t *n)
@@ -95,7 +87,7 @@ static void print_by_status(json_t *by)
 			print_count(*p, n);
 	json_object_foreach(by, key, n)
 	{
-		if (!known_status(key))
+		if (!name_in(foia_statuses, key))
 			print_count(key, n);
 	}
 }

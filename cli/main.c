@@ -125,11 +125,15 @@ static const struct command commands[] = {
 };
 
 static const struct opt global_opts[] = {
-	{.name = "socket", .param = "socket", .kind = K_TEXT, .limit = 4095,
-	 .flags = OPT_NONEMPTY, .meta = "<path>",
-	 .help = "talk to foiad at <path>; default: $FOIA_SOCKET, else "
-		 "$XDG_RUNTIME_DIR/foiad/foiad.sock (or "
-		 "/tmp/foiad-<uid>/foiad.sock), else /run/foiad/foiad.sock"},
+	{.name = "socket",
+	 .param = "socket",
+	 .kind = K_TEXT,
+	 .limit = 4095,
+	 .flags = OPT_NONEMPTY,
+	 .meta = "<path>",
+	 .help = "talk to foiad at <path> (default: $FOIA_SOCKET, else "
+		 "your own foiad's socket if it exists, else "
+		 "/run/foiad/foiad.sock)"},
 	OPT_FLAG("version", "version", K_TRUE, "print foia's version"),
 	OPT_END,
 };
@@ -184,9 +188,8 @@ int out_of_memory(void)
 /* --- help ---------------------------------------------------------- */
 
 /* Write text from column col, breaking lines before HELP_WIDTH at spaces
- * outside brackets, so "[--date <date>]" is never split; returns the
- * column reached. */
-static size_t wrap(FILE *f, const char *text, size_t col, size_t indent)
+ * outside brackets, so "[--date <date>]" is never split. */
+static void wrap(FILE *f, const char *text, size_t col, size_t indent)
 {
 	bool first = true;
 
@@ -209,7 +212,6 @@ static size_t wrap(FILE *f, const char *text, size_t col, size_t indent)
 		while (*text == ' ')
 			text++;
 	}
-	return col;
 }
 
 /* "usage: foia file --agency ..." with later lines under the first
@@ -233,12 +235,9 @@ static void print_commands(FILE *f, const struct command *group)
 static void print_values(const struct opt *o)
 {
 	char line[1024];
-	size_t len = 0;
 
-	len += (size_t)snprintf(line, sizeof line, "one of:");
-	for (const char *const *v = o->values; *v && len < sizeof line; v++)
-		len += (size_t)snprintf(line + len, sizeof line - len,
-					" %s%s", *v, v[1] ? "," : "");
+	memcpy(line, "one of: ", sizeof "one of: ");
+	join_names(o->values, line + strlen(line), sizeof line - strlen(line));
 	printf("%*s", OPT_COLUMN, "");
 	wrap(stdout, line, OPT_COLUMN, OPT_COLUMN);
 	putchar('\n');
@@ -315,8 +314,7 @@ static int unknown_command(const struct command *group,
 		return usage_error(shown, "unknown option '%s'", name);
 	if (group == &foia)
 		return usage_error(shown, "unknown command '%s'", name);
-	return usage_error(shown, "unknown %s command '%s'", group->name,
-			   name);
+	return usage_error(shown, "unknown %s command '%s'", group->name, name);
 }
 
 static int cmd_help(struct call *c)
@@ -408,8 +406,7 @@ static int run(const struct call *top)
 	}
 	if (top->argc == 0)
 		return group_usage(&foia);
-	return dispatch(&foia, top->argc, top->argv,
-			json_string_value(socket));
+	return dispatch(&foia, top->argc, top->argv, json_string_value(socket));
 }
 
 /* Output that could not be written is a failure, as in any filter. */

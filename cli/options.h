@@ -28,6 +28,12 @@ bool utf8_valid(const char *s, size_t len);
  * EX_DATAERR. */
 int check_text(const char *label, const char *s, size_t len, size_t limit);
 
+/* True when s is one of the NULL-terminated names. */
+bool name_in(const char *const *names, const char *s);
+
+/* The names joined by ", " into buf, cut short if it is too small. */
+void join_names(const char *const *names, char *buf, size_t len);
+
 /* "YYYY-MM-DD", "today" or "yesterday" (local time) into out[11]. */
 bool parse_date(const char *s, char *out, size_t outlen);
 /* "25", "25.5" or "25.50" into the wire form "25.50". */

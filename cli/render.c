@@ -18,10 +18,10 @@
 #include "cli.h"
 #include "render.h"
 
-#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
-#define MIN_CUT 5               /* a cut column keeps at least this much */
+#define ELLIPSIS    "\xe2\x80\xa6" /* U+2026, one column */
+#define MIN_CUT	    5		   /* a cut column keeps at least this much */
 #define MAX_COLUMNS 16
-#define MAX_INDENT 40
+#define MAX_INDENT  40
 
 int terminal_width(void)
 {
@@ -132,8 +132,7 @@ static size_t text_width(const char *s)
 /* Write len bytes of s. A newline is followed by indent when newlines is
  * set; every other control, C1 controls (U+0080..U+009F) included, shows
  * as a space. */
-static void emit(const char *s, size_t len, const char *indent,
-		 bool newlines)
+static void emit(const char *s, size_t len, const char *indent, bool newlines)
 {
 	const char *end = s + len;
 
@@ -361,7 +360,8 @@ int render_fields(const json_t *obj, const struct field *fields, size_t n,
 		char *s = value_text(v, ", ");
 		if (!s)
 			return out_of_memory();
-		print_field(fields[i].label, s, width);
+		if (*s)
+			print_field(fields[i].label, s, width);
 		free(s);
 	}
 	return 0;

@@ -35,7 +35,7 @@ struct field {
 	const char *key;
 };
 
-/* One aligned "Label:  value" line for each non-null field of obj, values
+/* One aligned "Label:  value" line for each non-empty field of obj, values
  * starting in column width. Returns 0 or an exit code. */
 int render_fields(const json_t *obj, const struct field *fields, size_t n,
 		  int width);

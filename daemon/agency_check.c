@@ -30,16 +30,14 @@ bool agency_valid(const struct agency *a, char *err, size_t errlen)
 	if (!check_text("name", a->name, FOIA_MAX_NAME, false, err, errlen) ||
 	    (a->parent &&
 	     !check_code("parent agency code", a->parent, err, errlen)) ||
-	    (a->jurisdiction && !check_jurisdiction(a->jurisdiction, err,
-						    errlen)) ||
-	    (a->email &&
-	     !check_text("email", a->email, FOIA_MAX_EMAIL, false, err,
-			 errlen)) ||
-	    (a->portal &&
-	     !check_text("portal", a->portal, FOIA_MAX_URL, false, err,
-			 errlen)) ||
-	    (a->address && !check_text("address", a->address,
-				       FOIA_MAX_ADDRESS, true, err, errlen)))
+	    (a->jurisdiction &&
+	     !check_jurisdiction(a->jurisdiction, err, errlen)) ||
+	    (a->email && !check_text("email", a->email, FOIA_MAX_EMAIL, false,
+				     err, errlen)) ||
+	    (a->portal && !check_text("portal", a->portal, FOIA_MAX_URL, false,
+				      err, errlen)) ||
+	    (a->address && !check_text("address", a->address, FOIA_MAX_ADDRESS,
+				       true, err, errlen)))
 		return false;
 	if (a->email && !looks_like_email(a->email)) {
 		snprintf(err, errlen, "invalid email '%.64s' for agency '%s'",

@@ -30,11 +30,11 @@ void config_error_add(struct config_errors *errs, const char *file, int line,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (line > 0)
-		snprintf(errs->text[errs->count], CONFIG_ERROR_LEN, "%.200s:%d: %.290s",
-			 file, line, msg);
+		snprintf(errs->text[errs->count], CONFIG_ERROR_LEN,
+			 "%.200s:%d: %.290s", file, line, msg);
 	else
-		snprintf(errs->text[errs->count], CONFIG_ERROR_LEN, "%.200s: %.290s",
-			 file, msg);
+		snprintf(errs->text[errs->count], CONFIG_ERROR_LEN,
+			 "%.200s: %.290s", file, msg);
 	errs->count++;
 }
 
@@ -110,10 +110,9 @@ static const char *want_string(struct setting_ctx *c, config_setting_t *s)
 {
 	const char *v = config_setting_get_string(s);
 	if (!v)
-		config_error_add(c->errs, c->file,
-				 config_setting_source_line(s),
-				 "'%s' must be a string",
-				 config_setting_name(s));
+		config_error_add(
+			c->errs, c->file, config_setting_source_line(s),
+			"'%s' must be a string", config_setting_name(s));
 	return v;
 }
 
@@ -151,8 +150,7 @@ static void apply_agencies(struct setting_ctx *c, config_setting_t *s)
 static void apply_client_timeout(struct setting_ctx *c, config_setting_t *s)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_INT ||
-	    config_setting_get_int(s) < 1 ||
-	    config_setting_get_int(s) > 3600) {
+	    config_setting_get_int(s) < 1 || config_setting_get_int(s) > 3600) {
 		config_error_add(c->errs, c->file,
 				 config_setting_source_line(s),
 				 "'client_timeout' must be a whole number of "

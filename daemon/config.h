@@ -16,7 +16,7 @@
 #include "store.h"
 
 #define CONFIG_MAX_ERRORS 32
-#define CONFIG_ERROR_LEN 512
+#define CONFIG_ERROR_LEN  512
 
 struct config_errors {
 	size_t count;
@@ -27,7 +27,7 @@ struct config {
 	char *file; /* the file read, or NULL when none was */
 	char *socket;
 	char *database;
-	char *agencies; /* seed file, or NULL */
+	char *agencies;	    /* seed file, or NULL */
 	char *access_group; /* system mode: group allowed on the socket */
 	int client_timeout; /* seconds */
 	enum log_level log_level;
@@ -50,6 +50,7 @@ int config_load_agencies(const char *file, agency_seed_fn cb, void *arg,
 			 struct config_errors *errs);
 
 void config_error_add(struct config_errors *errs, const char *file, int line,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -38,10 +38,9 @@ static int check_entry(const char *file, config_setting_t *g,
 					 "unknown agency setting '%s'", name);
 			bad++;
 		} else if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-			config_error_add(errs, file,
-					 config_setting_source_line(m),
-					 "agency setting '%s' must be a string",
-					 name);
+			config_error_add(
+				errs, file, config_setting_source_line(m),
+				"agency setting '%s' must be a string", name);
 			bad++;
 		}
 	}
@@ -58,7 +57,8 @@ static int walk_agencies(const char *file, config_setting_t *list,
 			 struct config_errors *errs)
 {
 	for (int i = 0; i < config_setting_length(list); i++) {
-		config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+		config_setting_t *g =
+			config_setting_get_elem(list, (unsigned)i);
 		if (!config_setting_is_group(g)) {
 			config_error_add(errs, file,
 					 config_setting_source_line(g),
@@ -104,8 +104,9 @@ int config_load_agencies(const char *file, agency_seed_fn cb, void *arg,
 	}
 	config_setting_t *list = config_lookup(&lc, "agencies");
 	if (!list || !config_setting_is_list(list)) {
-		config_error_add(errs, file, 0,
-				 "expected agencies = ( { code = ...; }, ... );");
+		config_error_add(
+			errs, file, 0,
+			"expected agencies = ( { code = ...; }, ... );");
 		goto out;
 	}
 	rc = walk_agencies(file, list, cb, arg, errs);

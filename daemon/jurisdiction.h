@@ -25,7 +25,7 @@
 
 /* Years every calendar is indexed over. */
 #define JURIS_FIRST_YEAR 1978
-#define JURIS_LAST_YEAR 2100
+#define JURIS_LAST_YEAR	 2100
 
 enum juris_confidence {
 	JURIS_STATUTE,	  /* text of the law or regulation seen */

@@ -50,12 +50,12 @@ static gid_t lookup_gid(const char *group, bool *found)
 }
 
 /* Our own directory: create it, and insist it is ours and private enough. */
-static int secure_dir(const char *path, bool system_mode, gid_t gid,
-		      char *err, size_t errlen)
+static int secure_dir(const char *path, bool system_mode, gid_t gid, char *err,
+		      size_t errlen)
 {
 	char dir[4096];
 	struct stat st;
-	mode_t mode = system_mode ? (gid != (gid_t)-1 ? 0750 : 0755) : 0700;
+	mode_t mode = system_mode ? 0750 : 0700;
 
 	if (paths_dirname(path, dir, sizeof(dir)) < 0)
 		return ERR("socket path '%s' is too long", path);
@@ -69,7 +69,8 @@ static int secure_dir(const char *path, bool system_mode, gid_t gid,
 			   dir);
 	/* Under systemd's syscall filter chown fails even as a no-op, so
 	 * only ask for it when the group differs. */
-	if (gid != (gid_t)-1 && st.st_gid != gid && chown(dir, (uid_t)-1, gid) < 0)
+	if (gid != (gid_t)-1 && st.st_gid != gid &&
+	    chown(dir, (uid_t)-1, gid) < 0)
 		return ERR("cannot chgrp '%s': %s", dir, strerror(errno));
 	if ((st.st_mode & 07777) != mode && chmod(dir, mode) < 0)
 		return ERR("cannot chmod '%s': %s", dir, strerror(errno));
@@ -81,10 +82,9 @@ static int clear_stale(const struct sockaddr_un *sa, char *err, size_t errlen)
 {
 	struct stat st;
 	if (lstat(sa->sun_path, &st) < 0)
-		return errno == ENOENT
-			       ? 0
-			       : ERR("cannot stat '%s': %s", sa->sun_path,
-				     strerror(errno));
+		return errno == ENOENT ? 0
+				       : ERR("cannot stat '%s': %s",
+					     sa->sun_path, strerror(errno));
 	if (!S_ISSOCK(st.st_mode))
 		return ERR("'%s' exists and is not a socket", sa->sun_path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -96,8 +96,8 @@ static int clear_stale(const struct sockaddr_un *sa, char *err, size_t errlen)
 		return ERR("another foiad is already listening on '%s'",
 			   sa->sun_path);
 	if (unlink(sa->sun_path) < 0)
-		return ERR("cannot remove stale socket '%s': %s",
-			   sa->sun_path, strerror(errno));
+		return ERR("cannot remove stale socket '%s': %s", sa->sun_path,
+			   strerror(errno));
 	return 0;
 }
 
@@ -132,8 +132,7 @@ static int bind_socket(struct listener *l, const struct sockaddr_un *sa,
 }
 
 int listener_open(struct listener *l, const char *path, bool system_mode,
-		  const char *group, bool default_dir, char *err,
-		  size_t errlen)
+		  const char *group, bool default_dir, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	gid_t gid = (gid_t)-1;
@@ -157,8 +156,14 @@ int listener_open(struct listener *l, const char *path, bool system_mode,
 		if (!found)
 			return ERR("access.group '%s': no such group", group);
 	}
+	/* Our own directory is made private; a directory the user named is
+	 * created when missing but otherwise left as it is. */
 	if (default_dir && secure_dir(path, system_mode, gid, err, errlen) < 0)
 		return -1;
+	if (!default_dir &&
+	    paths_make_parent(path, system_mode ? 0750 : 0700) < 0)
+		return ERR("cannot create the directory of '%s': %s", path,
+			   strerror(errno));
 	if (clear_stale(&sa, err, errlen) < 0)
 		return -1;
 	snprintf(l->path, sizeof(l->path), "%s", path);

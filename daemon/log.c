@@ -46,12 +46,12 @@ static void vlog(enum log_level level, const char *fmt, va_list ap,
 	}
 }
 
-#define LOG_BODY(level, suffix)                                            \
-	do {                                                               \
-		va_list ap;                                                \
-		va_start(ap, fmt);                                         \
-		vlog(level, fmt, ap, suffix);                              \
-		va_end(ap);                                                \
+#define LOG_BODY(level, suffix)                                                \
+	do {                                                                   \
+		va_list ap;                                                    \
+		va_start(ap, fmt);                                             \
+		vlog(level, fmt, ap, suffix);                                  \
+		va_end(ap);                                                    \
 	} while (0)
 
 void log_warn(const char *fmt, ...)

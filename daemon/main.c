@@ -72,20 +72,39 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
-	while ((ch = getopt_long(argc, argv, "c:fnvVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fnvVh", longopts, NULL)) !=
+	       -1) {
 		switch (ch) {
-		case 'c': o->config = optarg; break;
-		case 'f': o->foreground = true; break;
-		case 'n': o->check_only = true; break;
-		case 'v': o->verbose = true; break;
-		case OPT_SOCKET: o->socket = optarg; break;
-		case OPT_DATABASE: o->database = optarg; break;
-		case OPT_SYSTEM: o->system = true; break;
-		case 'V': printf("foiad %s (protocol %d)\n", FOIA_VERSION,
-				 FOIA_PROTOCOL_VERSION);
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'n':
+			o->check_only = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case OPT_SOCKET:
+			o->socket = optarg;
+			break;
+		case OPT_DATABASE:
+			o->database = optarg;
+			break;
+		case OPT_SYSTEM:
+			o->system = true;
+			break;
+		case 'V':
+			printf("foiad %s (protocol %d)\n", FOIA_VERSION,
+			       FOIA_PROTOCOL_VERSION);
 			exit(0);
-		case 'h': usage(0); break;
-		default: usage(64);
+		case 'h':
+			usage(0);
+			break;
+		default:
+			usage(64);
 		}
 	}
 	if (optind != argc) {
@@ -237,6 +256,7 @@ int main(int argc, char **argv)
 	d.system_mode = d.system_mode || opts.system;
 	if (load_config(&opts, d.system_mode, &d.cfg, &errs) < 0) {
 		print_errors(&errs);
+		config_clear(&d.cfg);
 		return 1;
 	}
 	if (opts.check_only) {

@@ -37,9 +37,9 @@ static char **slot(struct agency *a, size_t i)
 /* Copy given params over a; "" clears an optional member. */
 static int agency_from_params(struct call *c, json_t *params, struct agency *a)
 {
-	static const char *const allowed[] = {
-		"code", "name", "parent", "jurisdiction", "email", "portal",
-		"address", NULL};
+	static const char *const allowed[] = {"code",	      "name",  "parent",
+					      "jurisdiction", "email", "portal",
+					      "address",      NULL};
 	if (params_known(c, params, allowed, false) < 0)
 		return -1;
 	for (size_t i = 0; i < NMEMBERS; i++) {
@@ -198,8 +198,8 @@ int method_agency_show(struct call *c, json_t *params, json_t **result)
 }
 
 /* Save next over old, one event per changed member. */
-static int agency_write(struct call *c, struct agency *old,
-			struct agency *next, int *changes)
+static int agency_write(struct call *c, struct agency *old, struct agency *next,
+			int *changes)
 {
 	int rc = store_begin(c->d->store);
 	if (rc != STORE_OK)
@@ -208,7 +208,8 @@ static int agency_write(struct call *c, struct agency *old,
 		const char *a = *slot(old, i), *b = *slot(next, i);
 		/* Codes (the parent) compare as the store does: without
 		 * regard to case. */
-		bool code = members[i].offset == offsetof(struct agency, parent);
+		bool code =
+			members[i].offset == offsetof(struct agency, parent);
 		if ((!a && !b) ||
 		    (a && b && (code ? strcasecmp(a, b) : strcmp(a, b)) == 0))
 			continue;

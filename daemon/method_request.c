@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "foia/protocol.h"
 #include "method_util.h"
@@ -80,6 +81,13 @@ static int file_agencies(struct call *c, json_t *list, struct agency *out,
 					  "agency codes must be strings");
 		if (!check_code("agency code", code, err, sizeof(err)))
 			return call_error(c, FOIA_E_INVALID, "%s", err);
+		for (size_t k = 0; k < i; k++)
+			if (strcasecmp(
+				    json_string_value(json_array_get(list, k)),
+				    code) == 0)
+				return call_error(c, FOIA_E_INVALID,
+						  "agency '%s' is named twice",
+						  code);
 		int rc = store_agency_get(c->d->store, code, &out[i]);
 		*n = i + (rc == STORE_OK);
 		if (rc == STORE_NOT_FOUND)
@@ -95,8 +103,7 @@ static int file_agencies(struct call *c, json_t *list, struct agency *out,
 
 /* Insert one request of the batch and its "filed" event. */
 static int file_one(struct call *c, struct request *tmpl,
-		    const struct agency *a, bool own_jurisdiction,
-		    int64_t *id)
+		    const struct agency *a, bool own_jurisdiction, int64_t *id)
 {
 	struct event e = {0};
 	char *saved_agency = tmpl->agency, *saved_juris = tmpl->jurisdiction;
@@ -220,10 +227,10 @@ static int list_statuses(struct call *c, json_t *v, const char **out,
 				  "'status' must be a status or a list of "
 				  "them");
 	for (size_t i = 0; i < n; i++) {
-		const char *s = json_string_value(one ? one
-						       : json_array_get(v, i));
-		if (!s || !check_enum("status", s, status_names, err,
-				      sizeof(err)))
+		const char *s =
+			json_string_value(one ? one : json_array_get(v, i));
+		if (!s ||
+		    !check_enum("status", s, status_names, err, sizeof(err)))
 			return call_error(c, FOIA_E_INVALID, "%s",
 					  s ? err : "statuses are strings");
 		out[i] = s;
@@ -235,7 +242,7 @@ static int list_statuses(struct call *c, json_t *v, const char **out,
 int method_request_list(struct call *c, json_t *params, json_t **result)
 {
 	static const char *const allowed[] = {"status", "agency", "project",
-					      "tag", "all", NULL};
+					      "tag",	"all",	  NULL};
 	const char *statuses[32];
 	struct request_filter f = {0};
 	json_t *status = json_object_get(params, "status");
@@ -251,8 +258,8 @@ int method_request_list(struct call *c, json_t *params, json_t **result)
 		f.statuses = statuses;
 	}
 	/* Asking for a status by name shows it even when it is closed. */
-	f.open_only = !json_is_true(json_object_get(params, "all")) &&
-		      !f.statuses;
+	f.open_only =
+		!json_is_true(json_object_get(params, "all")) && !f.statuses;
 	struct list_walk w = {json_array(), today_days()};
 	if (!w.out)
 		return call_error(c, FOIA_E_INTERNAL, "out of memory");
@@ -300,9 +307,9 @@ int method_request_show(struct call *c, json_t *params, json_t **result)
 		return rc < 0 ? call_error(c, FOIA_E_INTERNAL, "out of memory")
 			      : store_failure(c, rc, "read the history");
 	}
-	*result = json_pack("{s:o, s:o}", "request",
-			    request_to_json(&r, today_days()), "events",
-			    events);
+	*result =
+		json_pack("{s:o, s:o}", "request",
+			  request_to_json(&r, today_days()), "events", events);
 	request_clear(&r);
 	return *result ? 0 : call_error(c, FOIA_E_INTERNAL, "out of memory");
 }

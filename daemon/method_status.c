@@ -34,13 +34,14 @@ int method_status(struct call *c, json_t *params, json_t **result)
 		return rc < 0 ? call_error(c, FOIA_E_INTERNAL, "out of memory")
 			      : store_failure(c, rc, "count requests");
 	}
-	*result = json_pack(
-		"{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "version",
-		FOIA_VERSION, "protocol", FOIA_PROTOCOL_VERSION, "database",
-		c->d->cfg.database, "mode", c->d->system_mode ? "system" : "user",
-		"pid", (json_int_t)getpid(), "uptime",
-		(json_int_t)(time(NULL) - c->d->started), "requests",
-		(json_int_t)requests, "agencies", (json_int_t)agencies,
-		"by_status", by_status);
+	*result =
+		json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:o}",
+			  "version", FOIA_VERSION, "protocol",
+			  FOIA_PROTOCOL_VERSION, "database", c->d->cfg.database,
+			  "mode", c->d->system_mode ? "system" : "user", "pid",
+			  (json_int_t)getpid(), "uptime",
+			  (json_int_t)(time(NULL) - c->d->started), "requests",
+			  (json_int_t)requests, "agencies",
+			  (json_int_t)agencies, "by_status", by_status);
 	return *result ? 0 : call_error(c, FOIA_E_INTERNAL, "out of memory");
 }

@@ -36,14 +36,14 @@ static int apply_fields(struct update *u, json_t *params)
 	for (size_t i = 0; i < request_fields_count; i++) {
 		const struct field_def *f = &request_fields[i];
 		json_t *v = json_object_get(params, f->name);
-		if (v && !field_from_json(f, v, &u->next, true, err,
-					  sizeof(err)))
+		if (v &&
+		    !field_from_json(f, v, &u->next, true, err, sizeof(err)))
 			return call_error(u->c, FOIA_E_INVALID, "%s", err);
 	}
 	json_t *add = json_object_get(params, "add_tags");
 	json_t *del = json_object_get(params, "remove_tags");
-	if ((add && !request_tags_apply(&u->next, add, false, err,
-					sizeof(err))) ||
+	if ((add &&
+	     !request_tags_apply(&u->next, add, false, err, sizeof(err))) ||
 	    (del && !request_tags_apply(&u->next, del, true, err, sizeof(err))))
 		return call_error(u->c, FOIA_E_INVALID, "%s", err);
 	return 0;
@@ -167,12 +167,14 @@ static int record_field_changes(struct update *u, int *changes)
 	}
 	char *before = request_tags_text(&u->old);
 	char *after = request_tags_text(&u->next);
-	int rc = before && after ? 0
-				 : call_error(u->c, FOIA_E_INTERNAL,
-					      "out of memory");
+	int rc = before && after
+			 ? 0
+			 : call_error(u->c, FOIA_E_INTERNAL, "out of memory");
 	if (rc == 0 && strcmp(before, after) != 0) {
-		struct event e = {.kind = "tags", .field = "tags",
-				  .old_value = before, .new_value = after};
+		struct event e = {.kind = "tags",
+				  .field = "tags",
+				  .old_value = before,
+				  .new_value = after};
 		rc = append(u, &e);
 		(*changes)++;
 	}
@@ -210,7 +212,8 @@ static int write_update(struct update *u, int *changes)
 	if (record_field_changes(u, changes) < 0 ||
 	    record_status_and_note(u, changes) < 0)
 		goto fail;
-	if (*changes > 0 && (rc = store_request_save(st, &u->next)) != STORE_OK) {
+	if (*changes > 0 &&
+	    (rc = store_request_save(st, &u->next)) != STORE_OK) {
 		store_failure(u->c, rc, "save the request");
 		goto fail;
 	}
@@ -225,8 +228,9 @@ fail:
 
 static int read_update_params(struct update *u, json_t *params, int64_t *id)
 {
-	static const char *const allowed[] = {"id", "status", "date", "note",
-					      "add_tags", "remove_tags", NULL};
+	static const char *const allowed[] = {"id",   "status",	  "date",
+					      "note", "add_tags", "remove_tags",
+					      NULL};
 	char err[512];
 	if (params_known(u->c, params, allowed, true) < 0 ||
 	    param_id(u->c, params, "id", id) < 0 ||
@@ -234,8 +238,8 @@ static int read_update_params(struct update *u, json_t *params, int64_t *id)
 	    param_string(u->c, params, "date", &u->date) < 0 ||
 	    param_string(u->c, params, "note", &u->note) < 0)
 		return -1;
-	if (u->note && !check_text("note", u->note, FOIA_MAX_NOTE, true, err,
-				   sizeof(err)))
+	if (u->note &&
+	    !check_text("note", u->note, FOIA_MAX_NOTE, true, err, sizeof(err)))
 		return call_error(u->c, FOIA_E_INVALID, "%s", err);
 	if (u->note && !*u->note)
 		u->note = NULL;

@@ -117,22 +117,20 @@ json_t *request_to_json(const struct request *r, int32_t today)
 		if (json_array_append_new(tags, json_string(r->tags[i])) < 0)
 			goto fail;
 	int bad = json_object_set_new(o, "id", json_integer(r->id));
-	bad |= json_object_set_new(o, "batch",
-				   r->batch ? json_integer(r->batch)
-					    : json_null());
+	bad |= json_object_set_new(
+		o, "batch", r->batch ? json_integer(r->batch) : json_null());
 	bad |= json_object_set_new(o, "agency_name",
 				   opt_string(r->agency_name));
 	for (size_t i = 0; i < request_fields_count; i++)
-		bad |= json_object_set_new(o, request_fields[i].name,
-					   field_to_json(&request_fields[i],
-							 r));
+		bad |= json_object_set_new(
+			o, request_fields[i].name,
+			field_to_json(&request_fields[i], r));
 	bad |= json_object_set_new(o, "tags", tags);
 	tags = NULL;
 	bad |= json_object_set_new(o, "status", opt_string(r->status));
 	bad |= json_object_set_new(o, "created", opt_string(r->created));
 	bad |= json_object_set_new(o, "updated", opt_string(r->updated));
-	bad |= json_object_set_new(o, "created_by",
-				   opt_string(r->created_by));
+	bad |= json_object_set_new(o, "created_by", opt_string(r->created_by));
 	bad |= json_object_set_new(o, "days_open", days_open(r, today));
 	if (!bad)
 		return o;
@@ -144,18 +142,16 @@ fail:
 
 json_t *event_to_json(const struct event *e)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-			 "s:o}",
-			 "id", (json_int_t)e->id, "request",
-			 e->request_id ? json_integer(e->request_id)
-				       : json_null(),
-			 "agency", opt_string(e->agency), "at",
-			 opt_string(e->at), "actor", opt_string(e->actor),
-			 "kind", opt_string(e->kind), "field",
-			 opt_string(e->field), "from",
-			 opt_string(e->old_value), "to",
-			 opt_string(e->new_value), "date", opt_string(e->date),
-			 "note", opt_string(e->note));
+	return json_pack(
+		"{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+		"s:o}",
+		"id", (json_int_t)e->id, "request",
+		e->request_id ? json_integer(e->request_id) : json_null(),
+		"agency", opt_string(e->agency), "at", opt_string(e->at),
+		"actor", opt_string(e->actor), "kind", opt_string(e->kind),
+		"field", opt_string(e->field), "from", opt_string(e->old_value),
+		"to", opt_string(e->new_value), "date", opt_string(e->date),
+		"note", opt_string(e->note));
 }
 
 json_t *agency_to_json(const struct agency *a)

@@ -75,8 +75,7 @@ int paths_dirname(const char *file, char *buf, size_t len)
 		return fits(snprintf(buf, len, "."), len);
 	if (slash == file)
 		return fits(snprintf(buf, len, "/"), len);
-	return fits(snprintf(buf, len, "%.*s", (int)(slash - file), file),
-		    len);
+	return fits(snprintf(buf, len, "%.*s", (int)(slash - file), file), len);
 }
 
 int paths_make_parent(const char *file, mode_t mode)

@@ -107,8 +107,8 @@ static int tag_cmp(const void *a, const void *b)
 
 /* Tags are kept sorted, as the store returns them, so sets compare as
  * text. */
-bool request_tags_apply(struct request *r, json_t *list, bool remove,
-			char *err, size_t errlen)
+bool request_tags_apply(struct request *r, json_t *list, bool remove, char *err,
+			size_t errlen)
 {
 	size_t i;
 	json_t *v;

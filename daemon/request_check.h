@@ -15,8 +15,8 @@
  * request has a sent date. */
 bool request_consistent(const struct request *r, char *err, size_t errlen);
 /* Add (or with remove, take away) the tags of a JSON array of strings. */
-bool request_tags_apply(struct request *r, json_t *list, bool remove,
-			char *err, size_t errlen);
+bool request_tags_apply(struct request *r, json_t *list, bool remove, char *err,
+			size_t errlen);
 /* The tags joined by ", " (malloc'd), for change events. */
 char *request_tags_text(const struct request *r);
 

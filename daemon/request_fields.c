@@ -12,11 +12,12 @@
 #include "validate.h"
 
 static const char *const method_names[] = {FOIA_METHOD_NAMES, NULL};
-static const char *const fee_category_names[] = {FOIA_FEE_CATEGORY_NAMES,
-						 NULL};
+static const char *const fee_category_names[] = {FOIA_FEE_CATEGORY_NAMES, NULL};
 
-#define STR(name, kind, member, limit)                                     \
-	{name, kind, offsetof(struct request, member), limit, NULL}
+#define STR(name, kind, member, limit)                                         \
+	{                                                                      \
+		name, kind, offsetof(struct request, member), limit, NULL      \
+	}
 
 const struct field_def request_fields[] = {
 	STR("agency", FK_CODE, agency, FOIA_MAX_CODE),
@@ -26,8 +27,7 @@ const struct field_def request_fields[] = {
 	STR("description", FK_MULTI, description, FOIA_MAX_DESCRIPTION),
 	STR("requester", FK_TEXT, requester, FOIA_MAX_REQUESTER),
 	STR("project", FK_TEXT, project, FOIA_MAX_PROJECT),
-	{"method", FK_ENUM, offsetof(struct request, method), 16,
-	 method_names},
+	{"method", FK_ENUM, offsetof(struct request, method), 16, method_names},
 	STR("tracking", FK_TEXT, tracking, FOIA_MAX_TRACKING),
 	STR("sent", FK_DATE, sent, 10),
 	STR("received", FK_DATE, received, 10),
@@ -75,8 +75,7 @@ static bool check_string(const struct field_def *f, const char *s, char *err,
 	case FK_DATE:
 		return check_date(f->name, s, err, errlen);
 	case FK_ENUM:
-		return check_enum(f->name, s,
-				  f->names, err, errlen);
+		return check_enum(f->name, s, f->names, err, errlen);
 	case FK_CODE:
 		return check_code("agency code", s, err, errlen);
 	case FK_JURIS:

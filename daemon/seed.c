@@ -16,8 +16,7 @@ struct seed_walk {
 	int added;
 };
 
-static int seed_one(const struct agency *a, void *arg, char *err,
-		    size_t errlen)
+static int seed_one(const struct agency *a, void *arg, char *err, size_t errlen)
 {
 	struct seed_walk *w = arg;
 	struct agency have = {0}, copy = *a;

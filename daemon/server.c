@@ -25,10 +25,10 @@
 #include "log.h"
 #include "rpc.h"
 
-#define MAX_CONNS 512
-#define READ_CHUNK 65536
+#define MAX_CONNS	  512
+#define READ_CHUNK	  65536
 #define SHUTDOWN_GRACE_MS 2000
-#define TIMEOUT_GRACE_MS 1000
+#define TIMEOUT_GRACE_MS  1000
 
 struct conn {
 	int fd;
@@ -38,8 +38,8 @@ struct conn {
 	char *out;
 	size_t outlen, outoff;
 	int64_t deadline; /* monotonic ms */
-	bool eof;	 /* the client closed its side */
-	bool closing;	 /* close once out is sent */
+	bool eof;	  /* the client closed its side */
+	bool closing;	  /* close once out is sent */
 };
 
 static int64_t now_ms(void)
@@ -80,9 +80,9 @@ static void conn_refuse(struct conn *c, const char *code, const char *msg)
 static bool conn_flush(struct server *s, struct conn *c)
 {
 	while (c->out && c->outoff < c->outlen) {
-		ssize_t n = send(c->fd, c->out + c->outoff,
-				 c->outlen - c->outoff,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t n =
+			send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+			     MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return false;
 		if (n < 0 && errno == EINTR)
@@ -180,7 +180,8 @@ static void accept_one(struct server *s, int fd)
 		return;
 	}
 	s->conns[s->nconns++] = c;
-	if (!peer_allowed(&c->peer, s->d->system_mode, s->d->cfg.access_group)) {
+	if (!peer_allowed(&c->peer, s->d->system_mode,
+			  s->d->cfg.access_group)) {
 		log_warnx("refused uid %u (%s): not allowed on this socket",
 			  (unsigned)c->peer.uid, c->peer.name);
 		conn_refuse(c, FOIA_E_PERMISSION,

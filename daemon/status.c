@@ -24,21 +24,20 @@ struct transition {
 };
 
 #define NEXT(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define ANSWERS                                                            \
-	"partial-release", "granted", "partially-granted", "denied",       \
-	    "no-records"
+#define ANSWERS                                                                \
+	"partial-release", "granted", "partially-granted", "denied",           \
+		"no-records"
 
 static const struct transition transitions[] = {
 	{"draft", NEXT("submitted", "withdrawn")},
-	{"submitted",
-	 NEXT("acknowledged", "processing", "awaiting-requester", ANSWERS,
-	      "withdrawn", "litigation", "closed")},
+	{"submitted", NEXT("acknowledged", "processing", "awaiting-requester",
+			   ANSWERS, "withdrawn", "litigation", "closed")},
 	{"acknowledged", NEXT("processing", "awaiting-requester", ANSWERS,
 			      "withdrawn", "litigation", "closed")},
 	{"processing", NEXT("awaiting-requester", ANSWERS, "withdrawn",
 			    "litigation", "closed")},
-	{"awaiting-requester", NEXT("processing", "acknowledged", ANSWERS,
-				    "withdrawn", "closed")},
+	{"awaiting-requester",
+	 NEXT("processing", "acknowledged", ANSWERS, "withdrawn", "closed")},
 	{"partial-release",
 	 NEXT("processing", "awaiting-requester", "partial-release", "granted",
 	      "partially-granted", "denied", "no-records", "withdrawn",

@@ -29,18 +29,18 @@ struct store;
 enum store_rc {
 	STORE_OK = 0,
 	STORE_NOT_FOUND, /* no such row */
-	STORE_CONFLICT,  /* unique or check constraint refused the write */
-	STORE_BUSY,      /* locked by another process past the busy timeout */
-	STORE_FULL,      /* disk full */
-	STORE_READONLY,  /* database or its directory is read-only */
-	STORE_ERROR,     /* anything else; store_errmsg() says what */
+	STORE_CONFLICT,	 /* unique or check constraint refused the write */
+	STORE_BUSY,	 /* locked by another process past the busy timeout */
+	STORE_FULL,	 /* disk full */
+	STORE_READONLY,	 /* database or its directory is read-only */
+	STORE_ERROR,	 /* anything else; store_errmsg() says what */
 };
 
 struct agency {
 	int64_t id;
 	char *code; /* unique, case-insensitive: "ICE", "DHS-PRIV" */
 	char *name;
-	char *parent; /* code of the parent agency, or NULL */
+	char *parent;	    /* code of the parent agency, or NULL */
 	char *jurisdiction; /* "us-federal", "sv", ... */
 	char *email;
 	char *portal;
@@ -49,8 +49,8 @@ struct agency {
 
 struct request {
 	int64_t id;
-	int64_t batch; /* id of the first request of a linked batch, or 0 */
-	char *agency;  /* agency code */
+	int64_t batch;	   /* id of the first request of a linked batch, or 0 */
+	char *agency;	   /* agency code */
 	char *agency_name; /* filled by reads, ignored by writes */
 	char *component;
 	char *jurisdiction;
@@ -70,7 +70,7 @@ struct request {
 	bool fee_waiver;
 	char *fee_category;
 	int64_t fees_estimated; /* cents, -1 if absent */
-	int64_t fees_paid;      /* cents, -1 if absent */
+	int64_t fees_paid;	/* cents, -1 if absent */
 	char *status;
 	char *created; /* timestamps, set by the store on insert/save */
 	char *updated;
@@ -80,8 +80,8 @@ struct request {
 struct event {
 	int64_t id;
 	int64_t request_id; /* 0 when the event is about an agency */
-	char *agency;       /* agency code when about an agency, else NULL */
-	char *at;           /* UTC timestamp; set by the store when NULL */
+	char *agency;	    /* agency code when about an agency, else NULL */
+	char *at;	    /* UTC timestamp; set by the store when NULL */
 	char *actor;
 	char *kind; /* filed, status, field, tag, note, agency */
 	char *field;

@@ -45,8 +45,8 @@ bool utf8_valid(const char *str, size_t len)
 	return true;
 }
 
-bool check_text(const char *field, const char *v, size_t limit,
-		bool multiline, char *err, size_t errlen)
+bool check_text(const char *field, const char *v, size_t limit, bool multiline,
+		char *err, size_t errlen)
 {
 	size_t len = strlen(v);
 	if (len > limit) {
@@ -59,8 +59,8 @@ bool check_text(const char *field, const char *v, size_t limit,
 		return false;
 	}
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		bool ok_space = multiline && (*p == '\n' || *p == '\t' ||
-					      *p == '\r');
+		bool ok_space =
+			multiline && (*p == '\n' || *p == '\t' || *p == '\r');
 		if ((*p < 0x20 || *p == 0x7F) && !ok_space) {
 			snprintf(err, errlen,
 				 "'%s' contains a control character", field);
@@ -75,8 +75,9 @@ bool check_date(const char *field, const char *v, char *err, size_t errlen)
 	int32_t day;
 	if (civil_parse(v, &day))
 		return true;
-	snprintf(err, errlen, "invalid date '%.40s' for '%s' (expected "
-			      "YYYY-MM-DD)",
+	snprintf(err, errlen,
+		 "invalid date '%.40s' for '%s' (expected "
+		 "YYYY-MM-DD)",
 		 v, field);
 	return false;
 }

@@ -17,8 +17,8 @@ bool utf8_valid(const char *s, size_t len);
 
 /* Text: valid UTF-8, no NUL, at most limit bytes, and for single-line
  * fields no control characters. */
-bool check_text(const char *field, const char *v, size_t limit,
-		bool multiline, char *err, size_t errlen);
+bool check_text(const char *field, const char *v, size_t limit, bool multiline,
+		char *err, size_t errlen);
 bool check_date(const char *field, const char *v, char *err, size_t errlen);
 /* Agency codes: 1..FOIA_MAX_CODE of [A-Za-z0-9._-], starting alnum. */
 bool check_code(const char *field, const char *v, char *err, size_t errlen);

@@ -47,11 +47,17 @@
 #                                 such as env or setpriv)
 #   stop_daemon [NAME]            SIGTERM, wait up to 5 s, assert exit 0
 #   daemon_alive                  true while the daemon runs
+#   wait_exit PID SECONDS         reap a child (KILL after SECONDS); $RC
 #   foia ARG...                   $BUILD/foia --socket $SOCK ARG... (bounded)
 #   at_exit CMD...                run CMD on exit (before the temp dir goes)
-# DAEMON_ENV (array of NAME=VALUE) and AS_USER (array, a command prefix
-# such as "setpriv --reuid=u --regid=g --init-groups --") apply to the
-# daemon started by start_daemon and to the foia wrapper.
+#   wait_for SECONDS CMD...       poll CMD until it succeeds
+#   can_connect PATH              a stream socket at PATH accepts
+#   need_binaries                 bail out unless foiad and foia are built
+#   T_USER                        the user name the daemon should record
+# DAEMON_ENV (array of env arguments: NAME=VALUE, or env options such as
+# --default-signal=INT) applies to the daemon started by start_daemon;
+# AS_USER (array, a command prefix such as "setpriv --reuid=u --regid=g
+# --init-groups --") to that daemon and to the foia wrapper.
 
 T_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -75,7 +81,10 @@ OUT='' ERR='' RC=''
 unset FOIA_SOCKET COLUMNS NOTIFY_SOCKET LISTEN_FDS LISTEN_PID LISTEN_FDNAMES
 export LC_ALL=C.UTF-8
 
-T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/foiad-test.XXXXXX") || {
+# Socket paths must fit in sun_path (108 bytes): a long TMPDIR is not used.
+T_TMP=${TMPDIR:-/tmp}
+((${#T_TMP} > 60)) && T_TMP=/tmp
+T_DIR=$(mktemp -d "$T_TMP/foiad-test.XXXXXX") || {
 	echo "Bail out! cannot create a temp dir"
 	exit 1
 }
@@ -418,8 +427,8 @@ start_daemon()
 		"$BUILD/foiad" -f -c "$CONF" --socket "$SOCK" --database "$DB" "$@"
 }
 
-# _wait_exit PID SECONDS: wait for a child to end; its status in $RC.
-_wait_exit()
+# wait_exit PID SECONDS: wait for a child to end; its status in $RC.
+wait_exit()
 {
 	local i n=$(($2 * 20)) s
 	for ((i = 0; i < n; i++)); do
@@ -448,7 +457,7 @@ stop_daemon()
 		return 1
 	fi
 	kill -TERM "$DAEMON_PID" 2>/dev/null
-	if ! _wait_exit "$DAEMON_PID" 5; then
+	if ! wait_exit "$DAEMON_PID" 5; then
 		DAEMON_PID=
 		fail "$name" "foiad still running 5 s after SIGTERM (killed)"
 		return 1

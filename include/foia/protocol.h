@@ -57,66 +57,66 @@
 #define FOIA_PROTOCOL_H
 
 #define FOIA_PROTOCOL_VERSION 1
-#define FOIA_VERSION "0.1.0"
+#define FOIA_VERSION	      "0.1.0"
 
 /* One request or reply line, newline excluded. */
 #define FOIA_MAX_LINE (1024 * 1024)
 
 /* Method names. */
-#define FOIA_M_STATUS "status"
-#define FOIA_M_REQUEST_FILE "request.file"
-#define FOIA_M_REQUEST_LIST "request.list"
-#define FOIA_M_REQUEST_SHOW "request.show"
+#define FOIA_M_STATUS	      "status"
+#define FOIA_M_REQUEST_FILE   "request.file"
+#define FOIA_M_REQUEST_LIST   "request.list"
+#define FOIA_M_REQUEST_SHOW   "request.show"
 #define FOIA_M_REQUEST_UPDATE "request.update"
-#define FOIA_M_REQUEST_NOTE "request.note"
-#define FOIA_M_AGENCY_ADD "agency.add"
-#define FOIA_M_AGENCY_LIST "agency.list"
-#define FOIA_M_AGENCY_SHOW "agency.show"
-#define FOIA_M_AGENCY_UPDATE "agency.update"
+#define FOIA_M_REQUEST_NOTE   "request.note"
+#define FOIA_M_AGENCY_ADD     "agency.add"
+#define FOIA_M_AGENCY_LIST    "agency.list"
+#define FOIA_M_AGENCY_SHOW    "agency.show"
+#define FOIA_M_AGENCY_UPDATE  "agency.update"
 
 /* Error codes. The CLI maps them to exit codes (see cli/). */
-#define FOIA_E_PARSE "parse_error"            /* not JSON, or not an object */
-#define FOIA_E_TOO_LONG "too_long"            /* line over FOIA_MAX_LINE */
-#define FOIA_E_VERSION "bad_version"          /* "v" missing or unsupported */
-#define FOIA_E_METHOD "unknown_method"        /* no such method */
-#define FOIA_E_INVALID "invalid"              /* a param is wrong */
-#define FOIA_E_NOT_FOUND "not_found"          /* no such request or agency */
-#define FOIA_E_CONFLICT "conflict"            /* illegal transition, duplicate */
+#define FOIA_E_PARSE	  "parse_error"	   /* not JSON, or not an object */
+#define FOIA_E_TOO_LONG	  "too_long"	   /* line over FOIA_MAX_LINE */
+#define FOIA_E_VERSION	  "bad_version"	   /* "v" missing or unsupported */
+#define FOIA_E_METHOD	  "unknown_method" /* no such method */
+#define FOIA_E_INVALID	  "invalid"	   /* a param is wrong */
+#define FOIA_E_NOT_FOUND  "not_found"	   /* no such request or agency */
+#define FOIA_E_CONFLICT	  "conflict"	   /* illegal transition, duplicate */
 #define FOIA_E_PERMISSION "permission_denied" /* caller may not do this */
-#define FOIA_E_INTERNAL "internal"            /* storage or other failure */
-#define FOIA_E_TIMEOUT "timeout"              /* client too slow */
+#define FOIA_E_INTERNAL	  "internal"	      /* storage or other failure */
+#define FOIA_E_TIMEOUT	  "timeout"	      /* client too slow */
 
 /* Field limits, in bytes of UTF-8. */
-#define FOIA_MAX_CODE 32
-#define FOIA_MAX_NAME 200
-#define FOIA_MAX_SUBJECT 500
+#define FOIA_MAX_CODE	     32
+#define FOIA_MAX_NAME	     200
+#define FOIA_MAX_SUBJECT     500
 #define FOIA_MAX_DESCRIPTION (64 * 1024)
-#define FOIA_MAX_REQUESTER 200
-#define FOIA_MAX_PROJECT 64
-#define FOIA_MAX_TAG 64
-#define FOIA_MAX_TAGS 32
-#define FOIA_MAX_TRACKING 128
-#define FOIA_MAX_COMPONENT 200
-#define FOIA_MAX_NOTE (8 * 1024)
-#define FOIA_MAX_EMAIL 254
-#define FOIA_MAX_URL 2048
-#define FOIA_MAX_ADDRESS 1000
-#define FOIA_MAX_BATCH 64 /* agencies in one request.file */
+#define FOIA_MAX_REQUESTER   200
+#define FOIA_MAX_PROJECT     64
+#define FOIA_MAX_TAG	     64
+#define FOIA_MAX_TAGS	     32
+#define FOIA_MAX_TRACKING    128
+#define FOIA_MAX_COMPONENT   200
+#define FOIA_MAX_NOTE	     (8 * 1024)
+#define FOIA_MAX_EMAIL	     254
+#define FOIA_MAX_URL	     2048
+#define FOIA_MAX_ADDRESS     1000
+#define FOIA_MAX_BATCH	     64 /* agencies in one request.file */
 
 /*
  * Request statuses: their names are the interface. The daemon owns which
  * transitions are legal (daemon/status.c); the CLI uses the list for help.
  */
-#define FOIA_STATUS_NAMES                                                  \
-	"draft", "submitted", "acknowledged", "processing",                \
-	    "awaiting-requester", "partial-release", "granted",            \
-	    "partially-granted", "denied", "no-records", "withdrawn",      \
-	    "appealed", "appeal-decided", "litigation", "closed"
+#define FOIA_STATUS_NAMES                                                      \
+	"draft", "submitted", "acknowledged", "processing",                    \
+		"awaiting-requester", "partial-release", "granted",            \
+		"partially-granted", "denied", "no-records", "withdrawn",      \
+		"appealed", "appeal-decided", "litigation", "closed"
 
 /* Ways a request is sent, and fee categories of 5 U.S.C. 552(a)(4)(A)(ii). */
 #define FOIA_METHOD_NAMES "email", "portal", "mail", "fax", "in-person"
-#define FOIA_FEE_CATEGORY_NAMES                                            \
-	"commercial", "educational", "noncommercial-scientific",           \
-	    "news-media", "other"
+#define FOIA_FEE_CATEGORY_NAMES                                                \
+	"commercial", "educational", "noncommercial-scientific", "news-media", \
+		"other"
 
 #endif

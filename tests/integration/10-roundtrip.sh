@@ -266,5 +266,48 @@ expect_exit 0 "file --json" -- foia file --agency CBP --subject "JSON out" \
 is "$(json_eval '[d["ids"], d["batch"]]' "$OUTF")" '[[7], null]' \
 	"file --json prints the result object"
 
+# -- clearing a field with an empty value
+expect_exit 0 "update --tracking '' clears it" -- foia update 1 --tracking ""
+expect_exit 0 "show 1 --json after clearing" -- foia show 1 --json
+is "$(json_eval 'd["request"]["tracking"]' "$OUTF")" null \
+	"an empty value clears the tracking number"
+is "$(json_eval '[e["from"] for e in d["events"] if e["kind"] == "field"
+	and e["field"] == "tracking" and e["to"] in (None, "")]' "$OUTF")" \
+	'["2025-ICFO-12345"]' "the clearing is in the history"
+
+# -- today / yesterday are the CLI user's local dates
+expect_exit 0 "file --sent today" -- foia file --agency ICE \
+	--subject "Sent today" --sent today
+expect_exit 0 "show it" -- foia show "$OUT" --json
+is "$(json_eval 'd["request"]["sent"]' "$OUTF")" "$(date +%F)" \
+	"--sent today is today's local date"
+expect_exit 0 "file --sent yesterday" -- foia file --agency ICE \
+	--subject "Sent yesterday" --sent yesterday
+expect_exit 0 "show it" -- foia show "$OUT" --json
+is "$(json_eval 'd["request"]["sent"]' "$OUTF")" "$(date -d yesterday +%F)" \
+	"--sent yesterday is yesterday's local date"
+
+# -- the table fits $COLUMNS when stdout is not a tty
+long="A very long subject about removal flights, detention contracts and \
+the records of every office that touched them in 2025"
+expect_exit 0 "file a long subject" -- foia file --agency ICE \
+	--subject "$long"
+expect_exit 0 "COLUMNS=60 foia list" -- env COLUMNS=60 "$BUILD/foia" \
+	--socket "$SOCK" list
+ok "COLUMNS=60: every line fits in 60 columns" python3 -c '
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+sys.exit(not lines or max(len(l) for l in lines) > 60)' "$OUTF"
+expect_out_matches "COLUMNS=60: the long subject is cut with an ellipsis" \
+	'A very long sub.*(…|\.\.\.) '
+expect_exit 0 "no COLUMNS: foia list" -- foia list
+expect_out_contains "no COLUMNS, not a tty: the subject is not cut" "$long"
+
+# -- versions
+expect_exit 0 "foia --version" -- foia --version
+expect_out_contains "foia --version prints the version" "0.1.0"
+expect_exit 0 "foia help update" -- foia help update
+expect_out_matches "foia help update prints its usage" '^usage: foia update'
+
 stop_daemon
 done_testing

@@ -80,8 +80,22 @@ write_config "client_timeout = 30;"
 hup
 expect_exit 0 "status after reloading a good config again" -- foia status
 
-# -- SIGTERM
-stop_daemon
+# -- SIGTERM, with an idle client connected (client_timeout is 30 s): the
+# daemon must not wait for it.
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"{\"v\":1,")
+time.sleep(15)' "$SOCK" &
+holder=$!
+sleep 0.3
+t0=$(date +%s%N)
+stop_daemon "foiad exits 0 on SIGTERM with a client in the middle of a line"
+ms=$((($(date +%s%N) - t0) / 1000000))
+ok "... within 2 s (took ${ms} ms)" test "$ms" -lt 2000
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 ok "socket removed on SIGTERM" test ! -e "$SOCK"
 ok "database intact after stop" \
 	bash -c "[[ \$(sqlite3 '$DB' 'PRAGMA integrity_check') == ok ]]"
@@ -112,6 +126,21 @@ ok "starts again over the stale socket left by a crash" start_daemon
 expect_exit 0 "status after crash restart" -- foia status --json
 is "$(json_eval 'd["requests"]' "$OUTF")" 3 "committed data survives kill -9"
 stop_daemon
+
+# -- SIGINT stops it cleanly too. Background jobs of a script start with
+# SIGINT ignored, so reset it (env --default-signal) to test the daemon.
+if env --default-signal=INT true 2>/dev/null; then
+	DAEMON_ENV=(--default-signal=INT)
+	ok "daemon starts for SIGINT" start_daemon
+	DAEMON_ENV=()
+	kill -INT "$DAEMON_PID"
+	wait_exit "$DAEMON_PID" 5
+	is "$RC" 0 "foiad exits 0 on SIGINT"
+	DAEMON_PID=
+	ok "socket removed on SIGINT" test ! -e "$SOCK"
+else
+	skip "foiad exits 0 on SIGINT" "env --default-signal unavailable"
+fi
 
 # -- foiad -n
 write_config

@@ -141,6 +141,24 @@ expect_exit 69 "socket with no listener: exit 69" -- timeout 10 \
 	"$BUILD/foia" --socket "$T_DIR/dead.sock" status
 like "$(sed -n 1p "$ERRF")" "^foia: cannot reach foiad at '$T_DIR/dead.sock': Connection refused\$" \
 	"no listener: names the path and the reason"
+# A daemon that accepts and hangs up without a reply.
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(1)
+print("ready", flush=True)
+s.settimeout(10)
+c, _ = s.accept()
+c.recv(65536)
+c.close()' "$T_DIR/mute.sock" >"$T_DIR/mute.ready" &
+mute=$!
+wait_for 5 grep -q ready "$T_DIR/mute.ready"
+expect_exit 69 "connection closed with no reply: exit 69" -- timeout 10 \
+	"$BUILD/foia" --socket "$T_DIR/mute.sock" status
+like "$(sed -n 1p "$ERRF")" "^foia: .*$T_DIR/mute.sock|^foia: .*(closed|no reply|reply)" \
+	"no reply: the error says so"
+wait "$mute" 2>/dev/null
 unchanged "unreachable sockets"
 
 # -- the limits are inclusive: exactly 500 bytes is accepted

@@ -82,7 +82,8 @@ ok "daemon alive after too_long" daemon_alive
 # -- a stalled client
 for mode in none half; do
 	res=$("${RAW[@]}" "$SOCK" stall "$mode" 5)
-	diag "stall $mode: $res"
+	diag "stall $mode: $(printf '%s' "$res" | json_eval '{k: v for k, v in d.items()
+		if k != "other"}' 2>&1)"
 	ok "stall ($mode): another client's status is answered" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
@@ -135,6 +136,28 @@ many=$("${RAW[@]}" "$SOCK" many 30)
 diag "many: $many"
 is "$(printf '%s' "$many" | json_eval 'd["answered"]' 2>&1)" 30 \
 	"30 simultaneous connections all answered"
+# -- big replies: 20 requests with 60 KB descriptions make a list reply of
+# over 1 MB, which the daemon must write in pieces without blocking others.
+head -c 60000 /dev/zero | tr '\0' d >"$T_DIR/big.txt"
+fails=0
+for i in $(seq 20); do
+	foia file --agency CBP --subject "Big $i" \
+		--description-file "$T_DIR/big.txt" >/dev/null ||
+		fails=$((fails + 1))
+done
+is "$fails" 0 "20 requests with 60 KB descriptions filed"
+expect_exit 0 "list --all --json with a reply over 1 MB" -- foia list --all --json
+is "$(json_eval 'sum(1 for r in d if r["subject"].startswith("Big ")
+	and r["description"] == "d" * 60000)' "$OUTF")" 20 \
+	"every big description arrives whole"
+slow=$("${RAW[@]}" "$SOCK" slowread 1.5)
+diag "slowread: $slow"
+is "$(printf '%s' "$slow" | json_eval '[d.get("requests"), d["other_ok"]]' 2>&1)" \
+	"[40, true]" "a client slow to read a big reply gets all of it, others are served"
+ok "... and the others within 1 s" python3 -c '
+import json, sys
+sys.exit(json.loads(sys.argv[1])["other_latency"] >= 1.0)' "$slow"
+
 ok "daemon alive at the end" daemon_alive
 
 stop_daemon

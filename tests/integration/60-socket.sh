@@ -12,7 +12,9 @@
 . "$(dirname "$0")/../lib.sh"
 need_binaries
 SD=("$PYTHON" "$(cd "$(dirname "$0")" && pwd)/sdhelper.py")
-TUSER=foiadtst
+# A name of its own per run, so that concurrent runs do not delete each
+# other's user.
+TUSER=foiadtst$$
 
 # A user outside every group the daemon trusts, able to open any file (so
 # the daemon's own peer check is what refuses it): nobody with

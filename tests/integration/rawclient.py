@@ -21,6 +21,11 @@ ones, stalled ones and many at once. Standard library only.
     rawclient.py SOCK many N              N connections at once, each sends
                                           status; print how many got a
                                           correct answer (JSON)
+    rawclient.py SOCK slowread WAIT       ask for request.list --all and do
+                                          not read it for WAIT s, timing a
+                                          status request on another
+                                          connection meanwhile; then read
+                                          the whole reply (JSON summary)
 
 RAW_TIMEOUT (seconds, default 5) bounds each wait for a reply.
 """
@@ -220,6 +225,33 @@ def cmd_many(path, n):
                       "unanswered": len(pending)}))
 
 
+def cmd_slowread(path, wait):
+    a = connect(path)
+    a.sendall(json.dumps({"v": 1, "id": 1, "method": "request.list",
+                          "params": {"all": True}}).encode() + b"\n")
+    time.sleep(0.2)
+    t1 = time.monotonic()
+    b = connect(path)
+    b.sendall(status_line(2).encode() + b"\n")
+    other = LineReader(b).line(TIMEOUT)
+    other_latency = time.monotonic() - t1
+    b.close()
+    time.sleep(max(0.0, wait - 0.2))
+    line = LineReader(a).line(TIMEOUT * 2)
+    a.close()
+    try:
+        reqs = json.loads(line)["result"]["requests"]
+        summary = {"requests": len(reqs), "bytes": len(line)}
+    except (ValueError, KeyError, TypeError):
+        summary = {"error": line[:200]}
+    try:
+        other_ok = "result" in json.loads(other)
+    except ValueError:
+        other_ok = False
+    summary.update({"other_ok": other_ok, "other_latency": other_latency})
+    print(json.dumps(summary))
+
+
 def main(argv):
     if len(argv) < 3:
         sys.stderr.write(__doc__)
@@ -235,6 +267,8 @@ def main(argv):
         cmd_stall(path, args[0], float(args[1]))
     elif cmd == "many":
         cmd_many(path, int(args[0]))
+    elif cmd == "slowread":
+        cmd_slowread(path, float(args[0]))
     else:
         sys.stderr.write("rawclient.py: unknown command '%s'\n" % cmd)
         return 2

@@ -807,16 +807,26 @@ static void test_file_agencies_refused(void **state)
 	fails("request.file", P("{s:o, s:s}", "agencies", many, "subject", "x"),
 	      FOIA_E_INVALID, "at most 64 agencies in one filing");
 	assert_int_equal(count_requests(), 0);
+	/* One agency twice in a batch is a typo, not two requests. */
+	fails("request.file",
+	      P("{s:[s,s,s], s:s}", "agencies", "ICE", "CBP", "ice", "subject",
+		"x"),
+	      FOIA_E_INVALID, "agency 'ice' is named twice");
+	assert_int_equal(count_requests(), 0);
 	/* Exactly the limit is fine. */
 	many = json_array();
-	for (int i = 0; i < FOIA_MAX_BATCH; i++)
-		json_array_append_new(many, json_string(i % 2 ? "ICE" : "CBP"));
+	for (int i = 0; i < FOIA_MAX_BATCH; i++) {
+		char code[16];
+		snprintf(code, sizeof(code), "AG%d", i);
+		ok("agency.add", P("{s:s, s:s}", "code", code, "name", code));
+		json_array_append_new(many, json_string(code));
+	}
 	json_t *r = ok("request.file",
 		       P("{s:o, s:s}", "agencies", many, "subject", "x"));
 	assert_int_equal(json_array_size(get(r, "ids")), FOIA_MAX_BATCH);
 	assert_int_equal(int_of(r, "batch"), 1);
 	assert_int_equal(count_requests(), FOIA_MAX_BATCH);
-	expect_str(request_of(FOIA_MAX_BATCH), "agency", "ICE");
+	expect_str(request_of(FOIA_MAX_BATCH), "agency", "AG63");
 	assert_int_equal(int_of(request_of(FOIA_MAX_BATCH), "batch"), 1);
 }
 
