@@ -24,10 +24,10 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 # Debian packages: to build, then to test.
 BUILD_DEPS = gcc make pkg-config libsqlite3-dev libjansson-dev libconfig-dev \
              libcurl4-openssl-dev libical-dev libcsv-dev
-TEST_DEPS  = libcmocka-dev python3 sqlite3 procps
+TEST_DEPS  = libcmocka-dev python3 sqlite3 procps clang libclang-rt-14-dev
 DEPS       = $(BUILD_DEPS) $(TEST_DEPS)
 
-PKGS_DAEMON = sqlite3 jansson libconfig
+PKGS_DAEMON = sqlite3 jansson libconfig libical libcurl
 PKGS_CLI    = jansson
 
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -69,7 +69,16 @@ HEADERS     = $(wildcard include/foia/*.h daemon/*.h cli/*.h)
 
 all: $(BUILD)/foiad $(BUILD)/foia
 
-$(BUILD)/obj/daemon/%.o: daemon/%.c $(HEADERS)
+# The install paths compiled into foiad: rewritten only when they change, so
+# `make install PREFIX=/usr` rebuilds what depends on them.
+PATHS_STAMP = $(BUILD)/paths.stamp
+.PHONY: FORCE
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(DATADIR) $(SYSCONFDIR)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/daemon/%.o: daemon/%.c $(HEADERS) $(PATHS_STAMP)
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON)) -c $< -o $@
@@ -99,7 +108,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfoiad.a $(HEADERS)
 	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON) cmocka)
 
 check: all $(UNIT_BIN)
-	@BUILD=$(BUILD) tests/run $(UNIT_BIN)
+	@BUILD=$(BUILD) tests/run $(UNIT_BIN) tests/fuzz/smoke
 
 # AddressSanitizer and UBSan over the whole suite, in a build tree of its own.
 asan:
@@ -124,6 +133,7 @@ install: all
 	install -m 0755 $(BUILD)/foiad $(DESTDIR)$(SBINDIR)/foiad
 	install -m 0755 $(BUILD)/foia $(DESTDIR)$(BINDIR)/foia
 	install -m 0644 config/agencies.conf $(DESTDIR)$(DATADIR)/agencies.conf
+	install -m 0644 config/jurisdictions.conf $(DESTDIR)$(DATADIR)/jurisdictions.conf
 	install -m 0644 config/foiad.conf $(DESTDIR)$(DATADIR)/foiad.conf.example
 	test -e $(DESTDIR)$(SYSCONFDIR)/foiad/foiad.conf || \
 	    install -m 0640 config/foiad.conf $(DESTDIR)$(SYSCONFDIR)/foiad/foiad.conf
@@ -139,3 +149,64 @@ format:
 
 clean:
 	rm -rf build
+
+# --- Fuzzing and benchmarks ------------------------------------------------
+#
+#   make fuzz        build the libFuzzer targets tests/fuzz/fuzz_*.c with
+#                    clang, ASan and UBSan, and run each for FUZZ_SECONDS
+#                    (default 60) on its corpus, seeded from
+#                    tests/fuzz/corpus/<target> and kept in
+#                    $(BUILD)/fuzz/corpus; crashes in $(BUILD)/fuzz/artifacts
+#   make fuzz-smoke  each target run over its seed corpus for a few thousand
+#                    inputs; TAP, from tests/fuzz/smoke (which tests/run can
+#                    call: it builds the targets itself, and skips without
+#                    clang and libFuzzer)
+#   make bench       tests/bench/*.c against the daemon code built at -O2;
+#                    prints figures, asserts nothing
+#
+# Both build the daemon library again in a tree of their own
+# ($(BUILD)/fuzz, $(BUILD)/bench), so each target links only the daemon
+# objects it uses, whatever they are, and the figures are always -O2 ones.
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BIN      = $(patsubst tests/fuzz/%.c,$(BUILD)/bin/%,\
+                  $(wildcard tests/fuzz/fuzz_*.c))
+BENCH_BIN     = $(patsubst tests/bench/%.c,$(BUILD)/bin/%,\
+                  $(wildcard tests/bench/bench_*.c))
+
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-targets bench bench-run
+
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=$(FUZZ_CC) \
+	    OPT='-g -O1 -fno-omit-frame-pointer' WERROR= \
+	    EXTRA_CFLAGS='$(subst fuzzer,fuzzer-no-link,$(FUZZ_SAN))' fuzz-targets
+
+# Run in the sub-make above: $(BUILD) is $(BUILD)/fuzz there.
+fuzz-targets: $(FUZZ_BIN)
+
+$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libfoiad.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(say) FUZZ $@
+	$(Q)$(CC) $(CFLAGS_ALL) $(FUZZ_SAN) $(call pkgcflags,$(PKGS_DAEMON)) \
+	    -o $@ $< $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON))
+
+fuzz: fuzz-build
+	@BUILD=$(BUILD) FUZZ_NO_BUILD=1 tests/fuzz/smoke --seconds $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	@BUILD=$(BUILD) FUZZ_NO_BUILD=1 tests/fuzz/smoke
+
+bench:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/bench OPT=-O2 bench-run
+
+# Run in the sub-make above.
+bench-run: $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "$$b:"; $$b || exit 1; done
+
+$(BUILD)/bin/bench_%: tests/bench/bench_%.c $(BUILD)/libfoiad.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(say) BENCH $@
+	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON)) -o $@ $< \
+	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON))

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <sysexits.h>
 
+#include "foia/protocol.h"
+
 /*
  * Exit codes: 0 ok, EX_USAGE (64) for a bad command line, EX_DATAERR (65) for
  * a bad value caught here, EX_UNAVAILABLE (69) when foiad cannot be reached,
@@ -32,6 +34,9 @@ enum opt_kind {
 	K_ENUM_LIST, /* repeatable K_ENUM, collected into an array */
 	K_DATE,	     /* YYYY-MM-DD, today or yesterday */
 	K_MONEY,     /* decimal amount with at most two decimals */
+	K_COUNT,     /* positive decimal integer, sent as a number */
+	K_TOLL,	     /* repeatable "FROM:UNTIL" or "FROM:" (open), collected
+			into an array of {"from", "until"} */
 	K_FILE,	     /* K_TEXT read from a file, or stdin for "-" */
 	K_TRUE,	     /* flag sending true */
 	K_FALSE,     /* flag sending false */
@@ -99,6 +104,11 @@ static inline bool group_has(const struct opt_group *g, const struct opt *o)
 		.name = (n), .param = (p), .kind = K_MONEY,                    \
 		.meta = "<amount>", .help = (h)                                \
 	}
+#define OPT_COUNT(n, p, m, h)                                                  \
+	{                                                                      \
+		.name = (n), .param = (p), .kind = K_COUNT, .meta = (m),       \
+		.help = (h)                                                    \
+	}
 #define OPT_FLAG(n, p, k, h)                                                   \
 	{                                                                      \
 		.name = (n), .param = (p), .kind = (k), .help = (h)            \
@@ -112,6 +122,9 @@ static inline bool group_has(const struct opt_group *g, const struct opt *o)
 	{                                                                      \
 		.name = "csv", .kind = K_CSV, .help = "print CSV (RFC 4180)"   \
 	}
+#define OPT_NOTE                                                               \
+	OPT_TEXT("note", "note", FOIA_MAX_NOTE, "<text>",                      \
+		 "note recorded with it")
 #define OPT_END                                                                \
 	{                                                                      \
 		.name = NULL                                                   \
@@ -124,6 +137,7 @@ enum arg_kind {
 	A_ID,	 /* positive decimal request id */
 	A_CODE,	 /* non-empty text of at most limit bytes */
 	A_WORDS, /* this and all later arguments, joined by spaces */
+	A_KEEP,	 /* left in argv for the handler, not a param */
 };
 
 struct arg {
@@ -149,6 +163,7 @@ struct command {
 	const struct arg *args;		/* min..max of them, or NULL to keep */
 	const struct opt_group *groups; /* ended by a NULL title */
 	const char *const *required;	/* option names, NULL-terminated */
+	const char *const *one_of;	/* at least one of these options */
 	unsigned flags;			/* CMD_* */
 	const char *usage;		/* synopsis, without "usage: " */
 	const char *summary;
@@ -166,12 +181,22 @@ struct call {
 	bool help; /* --help was given: print help, do nothing else */
 };
 
-/* Handlers (cmd_request.c, cmd_agency.c, cmd_status.c, main.c). */
+/* Handlers (cmd_request.c, cmd_deadline.c, cmd_calendar.c, cmd_agency.c,
+ * cmd_status.c, main.c). */
 int cmd_file(struct call *c);
 int cmd_list(struct call *c);
 int cmd_show(struct call *c);
 int cmd_update(struct call *c);
 int cmd_note(struct call *c);
+int cmd_toll(struct call *c);
+int cmd_extend(struct call *c);
+int cmd_agree(struct call *c);
+int cmd_appeal(struct call *c);
+int cmd_deadlines(struct call *c);
+int cmd_calc(struct call *c);
+int cmd_holidays(struct call *c);
+int cmd_holidays_import(struct call *c);
+int cmd_jurisdictions(struct call *c);
 int cmd_agency_add(struct call *c);
 int cmd_agency_list(struct call *c);
 int cmd_agency_show(struct call *c);
@@ -187,11 +212,21 @@ int call_render(struct call *c, const char *method, const char *json_key,
 extern const struct arg request_id_args[];
 extern const struct arg note_args[];
 extern const struct arg agency_code_args[];
+extern const struct arg source_args[];
 extern const struct opt_group file_groups[];
 extern const struct opt_group list_groups[];
 extern const struct opt_group show_groups[];
 extern const struct opt_group update_groups[];
 extern const struct opt_group note_groups[];
+extern const struct opt_group toll_groups[];
+extern const struct opt_group extend_groups[];
+extern const struct opt_group agree_groups[];
+extern const struct opt_group appeal_groups[];
+extern const struct opt_group deadlines_groups[];
+extern const struct opt_group calc_groups[];
+extern const struct opt_group holidays_groups[];
+extern const struct opt_group holidays_import_groups[];
+extern const struct opt_group jurisdictions_groups[];
 extern const struct opt_group agency_add_groups[];
 extern const struct opt_group agency_list_groups[];
 extern const struct opt_group agency_show_groups[];
@@ -202,6 +237,7 @@ extern const struct opt_group status_groups[];
 extern const char *const foia_statuses[];
 extern const char *const foia_methods[];
 extern const char *const foia_fee_categories[];
+extern const char *const foia_toll_reasons[];
 
 /* "foia: <message>" on stderr. */
 void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

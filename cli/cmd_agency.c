@@ -88,15 +88,16 @@ int cmd_agency_update(struct call *c)
 /* --- list and show ------------------------------------------------- */
 
 static const struct column agency_columns[] = {
-	{"CODE", "code"},     {"NAME", "name"},
-	{"PARENT", "parent"}, {"JURISDICTION", "jurisdiction"},
-	{"EMAIL", "email"},
+	{"CODE", "code", 0},	 {"NAME", "name", 0},
+	{"PARENT", "parent", 0}, {"JURISDICTION", "jurisdiction", 0},
+	{"EMAIL", "email", 0},
 };
 #define AGENCY_FLEX 1 /* NAME */
 
 static const struct column agency_csv[] = {
-	{"", "code"},  {"", "name"},   {"", "parent"},	{"", "jurisdiction"},
-	{"", "email"}, {"", "portal"}, {"", "address"},
+	{"", "code", 0},	 {"", "name", 0},  {"", "parent", 0},
+	{"", "jurisdiction", 0}, {"", "email", 0}, {"", "portal", 0},
+	{"", "address", 0},
 };
 
 static int list_text(struct call *c, json_t *res)
@@ -110,7 +111,7 @@ static int list_text(struct call *c, json_t *res)
 		return 0;
 	}
 	return render_table(rows, agency_columns, COUNT(agency_columns),
-			    AGENCY_FLEX, terminal_width());
+			    AGENCY_FLEX, terminal_width(), NULL);
 }
 
 int cmd_agency_list(struct call *c)

@@ -1,6 +1,6 @@
 /*
  * cmd_request.c: the commands about requests (file, list, show, update,
- * note), their option tables and how their replies are shown.
+ * appeal, note), their option tables and how their replies are shown.
  *
  * The request fields that can be given when filing and changed later are
  * one table, request_fields: file and update both use it, update with the
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "deadline_text.h"
 #include "foia/protocol.h"
 #include "render.h"
 
@@ -186,8 +187,27 @@ const struct opt_group list_groups[] = {
 
 static const struct opt json_only[] = {OPT_JSON, OPT_END};
 
+static const struct opt show_opts[] = {
+	OPT_FLAG("explain", "explain", K_TRUE,
+		 "say how each deadline was counted"),
+	OPT_JSON,
+	OPT_END,
+};
+
 const struct opt_group show_groups[] = {
-	{"options", json_only, 0},
+	{"options", show_opts, 0},
+	{NULL, NULL, 0},
+};
+
+static const struct opt appeal_opts[] = {
+	OPT_DATE("date", "date", "when the appeal was sent"),
+	OPT_NOTE,
+	OPT_JSON,
+	OPT_END,
+};
+
+const struct opt_group appeal_groups[] = {
+	{"options", appeal_opts, 0},
 	{NULL, NULL, 0},
 };
 
@@ -216,24 +236,33 @@ int cmd_file(struct call *c)
 
 /* --- list ---------------------------------------------------------- */
 
+/* On a narrow terminal DAYS goes first (LEFT says more), then SENT, then
+ * NEXT. */
 static const struct column list_columns[] = {
-	{"ID", "id"},	      {"AGENCY", "agency"}, {"SUBJECT", "subject"},
-	{"STATUS", "status"}, {"SENT", "sent"},	    {"DAYS", "days_open"},
+	{"ID", "id", 0},	   {"AGENCY", "agency", 0},
+	{"SUBJECT", "subject", 0}, {"STATUS", "status", 0},
+	{"SENT", "sent", 2},	   {"DAYS", "days_open", 3},
+	{"NEXT", "next_what", 1},  {"DUE", "next_due", 0},
+	{"LEFT", "left", 0},
 };
 #define LIST_FLEX 2 /* SUBJECT */
 
 static const struct column list_csv[] = {
-	{"", "id"},	      {"", "agency"}, {"", "subject"},
-	{"", "status"},	      {"", "sent"},   {"", "received"},
-	{"", "acknowledged"}, {"", "closed"}, {"", "days_open"},
-	{"", "project"},      {"", "tags"},   {"", "tracking"},
-	{"", "jurisdiction"},
+	{"", "id", 0},		 {"", "agency", 0},    {"", "subject", 0},
+	{"", "status", 0},	 {"", "sent", 0},      {"", "received", 0},
+	{"", "acknowledged", 0}, {"", "closed", 0},    {"", "days_open", 0},
+	{"", "project", 0},	 {"", "tags", 0},      {"", "tracking", 0},
+	{"", "jurisdiction", 0}, {"", "next_kind", 0}, {"", "next_due", 0},
+	{"", "days_left", 0},
 };
 
 static int list_text(struct call *c, json_t *res)
 {
-	const json_t *rows = json_object_get(res, "requests");
+	json_t *rows = json_object_get(res, "requests");
+	int rc;
 
+	if ((rc = flatten_next(rows)))
+		return rc;
 	if (c->format == FORMAT_CSV)
 		return render_csv(rows, list_csv, COUNT(list_csv));
 	if (json_array_size(rows) == 0) {
@@ -241,7 +270,7 @@ static int list_text(struct call *c, json_t *res)
 		return 0;
 	}
 	return render_table(rows, list_columns, COUNT(list_columns), LIST_FLEX,
-			    terminal_width());
+			    terminal_width(), "overdue");
 }
 
 int cmd_list(struct call *c)
@@ -279,16 +308,11 @@ static const struct field request_show[] = {
 #define SHOW_WIDTH    16 /* "Fees estimated: " */
 #define HISTORY_VALUE 40 /* columns of an old or new value in the history */
 
-static const char *member(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* "a (b)" or "a by b" in place of obj[key] when both parts are there. */
 static int combine(json_t *obj, const char *key, const char *other,
 		   const char *pre, const char *post)
 {
-	const char *a = member(obj, key), *b = member(obj, other);
+	const char *a = member_text(obj, key), *b = member_text(obj, other);
 
 	if (!a || !b || !*b)
 		return 0;
@@ -327,16 +351,17 @@ static void print_change(const char *from, const char *to)
 /* "  <at>  <actor>  <what>: <from> -> <to> on <date> — <note>" */
 static void print_event(const json_t *e, int actor_width)
 {
-	const char *at = member(e, "at"), *actor = member(e, "actor");
-	const char *date = member(e, "date"), *note = member(e, "note");
+	const char *at = member_text(e, "at"), *actor = member_text(e, "actor");
+	const char *date = member_text(e, "date"),
+		   *note = member_text(e, "note");
 
 	fputs("  ", stdout);
 	print_text(at ? at : "", SIZE_MAX);
 	fputs("  ", stdout);
 	size_t used = print_text(actor ? actor : "", SIZE_MAX);
 	printf("%*s", actor_width - (int)used + 2, "");
-	print_what(member(e, "kind"), member(e, "field"));
-	print_change(member(e, "from"), member(e, "to"));
+	print_what(member_text(e, "kind"), member_text(e, "field"));
+	print_change(member_text(e, "from"), member_text(e, "to"));
 	if (date) {
 		fputs(" on ", stdout);
 		print_text(date, SIZE_MAX);
@@ -353,7 +378,7 @@ static void print_history(const json_t *events)
 	size_t width = 0;
 
 	for (size_t i = 0; i < json_array_size(events); i++) {
-		const char *a = member(json_array_get(events, i), "actor");
+		const char *a = member_text(json_array_get(events, i), "actor");
 		size_t w = a ? text_columns(a) : 0;
 		width = w > width ? w : width;
 	}
@@ -365,18 +390,23 @@ static void print_history(const json_t *events)
 static int show_text(struct call *c, json_t *res)
 {
 	json_t *req = json_object_get(res, "request");
-	const char *desc = member(req, "description");
+	const char *desc = member_text(req, "description");
+	bool explain = json_is_true(json_object_get(c->params, "explain"));
+	bool deadlines = json_object_get(res, "deadlines") != NULL;
 	int rc;
 
-	(void)c;
 	if ((rc = combine(req, "agency", "agency_name", " (", ")")) ||
 	    (rc = combine(req, "created", "created_by", " by ", "")))
 		return rc;
 	if ((rc = render_fields(req, request_show, COUNT(request_show),
 				SHOW_WIDTH)))
 		return rc;
+	if (deadlines) {
+		puts("\nDeadlines:");
+		print_deadlines(res, explain);
+	}
 	if (desc && *desc) {
-		puts("Description:");
+		puts(deadlines ? "\nDescription:" : "Description:");
 		print_block(desc, "    ");
 	}
 	print_history(json_object_get(res, "events"));
@@ -394,7 +424,8 @@ static int update_text(struct call *c, json_t *res)
 {
 	json_int_t id = json_integer_value(json_object_get(c->params, "id"));
 	json_int_t n = json_integer_value(json_object_get(res, "changes"));
-	const char *status = member(json_object_get(res, "request"), "status");
+	const char *status =
+		member_text(json_object_get(res, "request"), "status");
 
 	printf("request %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT
 	       " change%s\n",
@@ -410,6 +441,24 @@ static int update_text(struct call *c, json_t *res)
 int cmd_update(struct call *c)
 {
 	return call_render(c, FOIA_M_REQUEST_UPDATE, NULL, update_text);
+}
+
+/* The change, then the deadlines when foiad sends them along. */
+static int appeal_text(struct call *c, json_t *res)
+{
+	int rc = update_text(c, res);
+
+	if (rc == 0 && json_object_get(res, "deadlines"))
+		print_deadlines(res, false);
+	return rc;
+}
+
+/* An appeal is a status change: request.update to "appealed". */
+int cmd_appeal(struct call *c)
+{
+	if (json_object_set_new(c->params, "status", json_string("appealed")))
+		return out_of_memory();
+	return call_render(c, FOIA_M_REQUEST_UPDATE, NULL, appeal_text);
 }
 
 int cmd_note(struct call *c)

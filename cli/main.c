@@ -27,6 +27,25 @@ static int cmd_help(struct call *c);
 
 static const char *const file_required[] = {"agency", "subject", NULL};
 static const char *const agency_add_required[] = {"name", NULL};
+static const char *const date_required[] = {"date", NULL};
+static const char *const agree_required[] = {"date", "reason", NULL};
+static const char *const toll_one_of[] = {"from", "until", NULL};
+static const char *const calc_required[] = {"received", NULL};
+static const char *const import_required[] = {"calendar", NULL};
+
+static const struct command holidays_commands[] = {
+	{.name = "import",
+	 .run = cmd_holidays_import,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = source_args,
+	 .groups = holidays_import_groups,
+	 .required = import_required,
+	 .usage = "foia holidays import <file>|<url> --calendar <name> "
+		  "[--json]",
+	 .summary = "add the days off of an iCalendar file or URL"},
+	{.name = NULL},
+};
 
 static const struct command agency_commands[] = {
 	{.name = "add",
@@ -86,8 +105,8 @@ static const struct command commands[] = {
 	 .max_args = 1,
 	 .args = request_id_args,
 	 .groups = show_groups,
-	 .usage = "foia show <id> [--json]",
-	 .summary = "show a request and its history"},
+	 .usage = "foia show <id> [--explain] [--json]",
+	 .summary = "show a request, its deadlines and its history"},
 	{.name = "update",
 	 .run = cmd_update,
 	 .min_args = 1,
@@ -99,6 +118,70 @@ static const struct command commands[] = {
 		  "[--note <text>] [--tag <tag>]... [--untag <tag>]... "
 		  "[<field options>] [--json]",
 	 .summary = "change a request's status, fields or tags"},
+	{.name = "appeal",
+	 .run = cmd_appeal,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = request_id_args,
+	 .groups = appeal_groups,
+	 .required = date_required,
+	 .usage = "foia appeal <id> --date <date> [--note <text>] [--json]",
+	 .summary = "record that the request was appealed"},
+	{.name = "toll",
+	 .run = cmd_toll,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = request_id_args,
+	 .groups = toll_groups,
+	 .one_of = toll_one_of,
+	 .usage = "foia toll <id> [--from <date> --reason <reason>] "
+		  "[--until <date>] [--note <text>] [--json]",
+	 .summary = "stop a request's clock, or start it again"},
+	{.name = "extend",
+	 .run = cmd_extend,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = request_id_args,
+	 .groups = extend_groups,
+	 .required = date_required,
+	 .usage = "foia extend <id> --date <date> [--days <days>] "
+		  "[--note <text>] [--json]",
+	 .summary = "record the agency's notice of unusual circumstances"},
+	{.name = "agree",
+	 .run = cmd_agree,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = request_id_args,
+	 .groups = agree_groups,
+	 .required = agree_required,
+	 .usage = "foia agree <id> --date <date> --reason <text> [--json]",
+	 .summary = "record a due date agreed with the agency"},
+	{.name = "deadlines",
+	 .run = cmd_deadlines,
+	 .groups = deadlines_groups,
+	 .usage = "foia deadlines [--within <days>] [--overdue] "
+		  "[--project <project>] [--json | --csv]",
+	 .summary = "list the deadlines of open requests by due date"},
+	{.name = "calc",
+	 .run = cmd_calc,
+	 .groups = calc_groups,
+	 .required = calc_required,
+	 .usage = "foia calc --received <date> [--jurisdiction <code>] "
+		  "[--agency <code>] [--toll <from>:[<until>]]... "
+		  "[--extension <days>] [--explain] [--json]",
+	 .summary = "count a due date without filing anything"},
+	{.name = "holidays",
+	 .run = cmd_holidays,
+	 .groups = holidays_groups,
+	 .usage = "foia holidays [--year <year>] [--jurisdiction <code>] "
+		  "[--json]",
+	 .summary = "list the days off a law's clock skips in a year",
+	 .subs = holidays_commands},
+	{.name = "jurisdictions",
+	 .run = cmd_jurisdictions,
+	 .groups = jurisdictions_groups,
+	 .usage = "foia jurisdictions [--json]",
+	 .summary = "list the laws foiad knows and their clocks"},
 	{.name = "note",
 	 .run = cmd_note,
 	 .min_args = 2,
@@ -227,9 +310,14 @@ static void print_usage(FILE *f, const struct command *cmd)
 
 static void print_commands(FILE *f, const struct command *group)
 {
+	int width = 10;
+
+	for (const struct command *c = group->subs; c->name; c++)
+		if ((int)strlen(c->name) > width)
+			width = (int)strlen(c->name);
 	fputs("\ncommands:\n", f);
 	for (const struct command *c = group->subs; c->name; c++)
-		fprintf(f, "    %-10s %s\n", c->name, c->summary);
+		fprintf(f, "    %-*s %s\n", width, c->name, c->summary);
 }
 
 static void print_values(const struct opt *o)
@@ -337,19 +425,29 @@ static int cmd_help(struct call *c)
 
 /* --- dispatch ------------------------------------------------------ */
 
+/* A reply without the member --json prints: a foiad of another version. */
+static int no_member(const char *key)
+{
+	err("unusable reply from foiad: no '%s' in it", key);
+	return EX_UNAVAILABLE;
+}
+
 int call_render(struct call *c, const char *method, const char *json_key,
 		int (*text)(struct call *c, json_t *result))
 {
-	json_t *res = NULL;
+	json_t *res = NULL, *v;
 	int rc = client_call(c->socket, method, c->params, &res);
 
 	if (rc)
 		return rc;
-	if (c->format == FORMAT_JSON)
-		rc = render_json(json_key ? json_object_get(res, json_key)
-					  : res);
-	else if (text)
-		rc = text(c, res);
+	if (c->format != FORMAT_JSON)
+		rc = text ? text(c, res) : 0;
+	else if (!json_key)
+		rc = render_json(res);
+	else if ((v = json_object_get(res, json_key)))
+		rc = render_json(v);
+	else
+		rc = no_member(json_key);
 	json_decref(res);
 	return rc;
 }
@@ -373,7 +471,9 @@ static bool is_help(const char *arg)
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
-/* argv[0] names a command of group. */
+/* argv[0] names a command of group. A command may both run and have
+ * subcommands (`holidays`, `holidays import`): a first argument naming one
+ * of them picks the subcommand. */
 static int dispatch(const struct command *group, int argc, char **argv,
 		    const char *socket)
 {
@@ -381,7 +481,10 @@ static int dispatch(const struct command *group, int argc, char **argv,
 
 	if (!cmd)
 		return unknown_command(group, group, argv[0]);
-	if (!cmd->subs)
+	if (cmd->run && cmd->subs && argc >= 2 &&
+	    find_command(cmd->subs, argv[1]))
+		return dispatch(cmd, argc - 1, argv + 1, socket);
+	if (cmd->run)
 		return run_leaf(cmd, argc, argv, socket);
 	if (argc < 2)
 		return group_usage(cmd);

@@ -25,6 +25,7 @@
 const char *const foia_statuses[] = {FOIA_STATUS_NAMES, NULL};
 const char *const foia_methods[] = {FOIA_METHOD_NAMES, NULL};
 const char *const foia_fee_categories[] = {FOIA_FEE_CATEGORY_NAMES, NULL};
+const char *const foia_toll_reasons[] = {FOIA_TOLL_REASON_NAMES, NULL};
 
 /* getopt_long values: OPT_BASE + index into the flat option list, so they
  * never collide with a short option character. */
@@ -363,6 +364,30 @@ static int check_pairs(const struct command *cmd, const struct seen *seen,
 	return 0;
 }
 
+/* "missing option '--from' or '--until'" when none of them was given. */
+static int check_one_of(const struct command *cmd, const struct seen *seen,
+			size_t n)
+{
+	const char *const *names = cmd->one_of;
+	char list[256];
+	size_t used = 0;
+
+	if (!names || !*names)
+		return 0;
+	for (const char *const *p = names; *p; p++)
+		if (find_seen(seen, n, *p))
+			return 0;
+	list[0] = '\0';
+	for (const char *const *p = names; *p && used < sizeof list; p++) {
+		int w = snprintf(list + used, sizeof list - used, "%s'--%s'",
+				 p == names ? "" : " or ", *p);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	return usage_error(cmd, "missing option %s", list);
+}
+
 static bool sends_param(const struct seen *seen, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -386,14 +411,15 @@ static int check_usage(const struct command *cmd, const struct seen *seen,
 			return usage_error(cmd, "missing option '--%s'", *r);
 	if ((cmd->flags & CMD_CHANGES) && !sends_param(seen, n))
 		return usage_error(cmd, "nothing to update");
-	return check_pairs(cmd, seen, n);
+	int rc = check_one_of(cmd, seen, n);
+	return rc ? rc : check_pairs(cmd, seen, n);
 }
 
 /* --- pass two: values ---------------------------------------------- */
 
 static bool is_list(enum opt_kind k)
 {
-	return k == K_LIST || k == K_ENUM_LIST;
+	return k == K_LIST || k == K_ENUM_LIST || k == K_TOLL;
 }
 
 /* Strip trailing line ends, the way an editor leaves a file. */
@@ -427,29 +453,25 @@ static int cannot_read(const char *path, int errnum)
 }
 
 /* The checks of K_TEXT, on file contents that may be cut short. */
-static int file_checks(const struct opt *o, const char *buf, size_t kept,
-		       size_t total)
+static int file_checks(const char *label, size_t limit, const char *buf,
+		       size_t kept, size_t total)
 {
-	char label[80];
-
-	snprintf(label, sizeof label, "--%s", o->name);
 	if (memchr(buf, '\0', kept)) {
 		err("%s contains a NUL byte", label);
 		return EX_DATAERR;
 	}
-	if (total > o->limit) {
-		err("%s is %zu bytes, the limit is %zu", label, total,
-		    o->limit);
+	if (total > limit) {
+		err("%s is %zu bytes, the limit is %zu", label, total, limit);
 		return EX_DATAERR;
 	}
-	return check_text(label, buf, kept, o->limit);
+	return check_text(label, buf, kept, limit);
 }
 
-static int file_text(const struct opt *o, const char *path, json_t **out)
+int read_text(const char *label, const char *path, size_t limit, json_t **out)
 {
 	bool in = strcmp(path, "-") == 0;
 	FILE *f = in ? stdin : fopen(path, "rb");
-	size_t cap = o->limit + 2, kept, total; /* room for "\r\n" */
+	size_t cap = limit + 2, kept, total; /* room for "\r\n" */
 	int rc;
 
 	if (!f)
@@ -467,11 +489,19 @@ static int file_text(const struct opt *o, const char *path, json_t **out)
 	}
 	if (kept == total)
 		total = kept = chomp(buf, kept);
-	rc = file_checks(o, buf, kept, total);
+	rc = file_checks(label, limit, buf, kept, total);
 	if (rc == 0 && !(*out = json_stringn(buf, kept)))
 		rc = out_of_memory();
 	free(buf);
 	return rc;
+}
+
+static int file_text(const struct opt *o, const char *path, json_t **out)
+{
+	char label[80];
+
+	snprintf(label, sizeof label, "--%s", o->name);
+	return read_text(label, path, o->limit, out);
 }
 
 /* An empty value: refused, or sent as "" to clear the field. */
@@ -523,6 +553,42 @@ static int checked(const struct opt *o, const char *v, char *buf, size_t len,
 	}
 }
 
+static int count_value(const struct opt *o, const char *v, json_t **out)
+{
+	json_int_t n;
+
+	if (!parse_id(v, &n)) {
+		err("invalid number '%s' for --%s (expected a positive whole "
+		    "number)",
+		    v, o->name);
+		return EX_DATAERR;
+	}
+	*out = json_integer(n);
+	return *out ? 0 : out_of_memory();
+}
+
+/* "FROM:UNTIL", or "FROM:" for a toll still open. */
+static int toll_value(const struct opt *o, const char *v, json_t **out)
+{
+	char from[16], until[16], part[32];
+	const char *colon = strchr(v, ':');
+	bool open = colon && colon[1] == '\0';
+
+	/* A part cut short to fit is still no date. */
+	if (colon)
+		snprintf(part, sizeof part, "%.*s", (int)(colon - v), v);
+	if (!colon || !parse_date(part, from, sizeof from) ||
+	    (!open && !parse_date(colon + 1, until, sizeof until))) {
+		err("invalid toll '%s' for --%s (expected FROM:UNTIL, or FROM: "
+		    "for a toll still open, dates as YYYY-MM-DD)",
+		    v, o->name);
+		return EX_DATAERR;
+	}
+	*out = json_pack("{s:s, s:s?}", "from", from, "until",
+			 open ? NULL : until);
+	return *out ? 0 : out_of_memory();
+}
+
 static int value_of(const struct command *cmd, const struct opt *o,
 		    const char *v, json_t **out)
 {
@@ -538,6 +604,10 @@ static int value_of(const struct command *cmd, const struct opt *o,
 		return file_text(o, v, out);
 	if (*v == '\0')
 		return empty_value(cmd, o, out);
+	if (o->kind == K_COUNT)
+		return count_value(o, v, out);
+	if (o->kind == K_TOLL)
+		return toll_value(o, v, out);
 	if ((rc = checked(o, v, buf, sizeof buf, &text)))
 		return rc;
 	*out = json_string(text);
@@ -650,6 +720,8 @@ static int apply_args(const struct command *cmd, struct call *c)
 	for (int i = 0; i < c->argc && cmd->args[i].param; i++) {
 		const struct arg *a = &cmd->args[i];
 		json_t *v = NULL;
+		if (a->kind == A_KEEP)
+			continue;
 		int rc = arg_value(a, c->argc - i, c->argv + i, &v);
 		if (rc)
 			return rc;

@@ -28,6 +28,11 @@ bool utf8_valid(const char *s, size_t len);
  * EX_DATAERR. */
 int check_text(const char *label, const char *s, size_t len, size_t limit);
 
+/* The text of a file ("-" for stdin) as a JSON string, trailing line ends
+ * dropped; a message naming label and EX_DATAERR when it cannot be read,
+ * holds a NUL, is not UTF-8 or is over limit bytes. */
+int read_text(const char *label, const char *path, size_t limit, json_t **out);
+
 /* True when s is one of the NULL-terminated names. */
 bool name_in(const char *const *names, const char *s);
 

@@ -101,6 +101,16 @@ char *value_text(const json_t *v, const char *sep)
 	}
 }
 
+const char *member_text(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+json_int_t member_int(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
 /* --- terminal-safe text -------------------------------------------- */
 
 static bool is_cont(unsigned char c)
@@ -190,11 +200,29 @@ size_t text_columns(const char *s)
 
 /* --- tables -------------------------------------------------------- */
 
+#define MARK	  "!"
+#define RED	  "\033[31m"
+#define NO_COLOUR "\033[0m"
+
+bool use_color(void)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (no && *no)
+		return false;
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
 /* Row 0 holds the headers, so they are measured and printed like data. */
 struct table {
 	size_t ncols, nrows;
 	char **cells; /* nrows * ncols */
+	bool *marked; /* nrows */
+	bool colour;  /* marked rows in red, else with MARK */
 	size_t width[MAX_COLUMNS];
+	bool hidden[MAX_COLUMNS];
 };
 
 static void table_free(struct table *t)
@@ -202,6 +230,7 @@ static void table_free(struct table *t)
 	for (size_t i = 0; t->cells && i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->marked);
 }
 
 static char *cell_text(const json_t *row, const struct column *col)
@@ -211,30 +240,76 @@ static char *cell_text(const json_t *row, const struct column *col)
 	return value_text(json_object_get(row, col->key), ",");
 }
 
+/* MARK before the first cell of a marked row, when not in colour. */
+static char *mark_cell(char *cell)
+{
+	size_t len = strlen(cell);
+	char *s = malloc(len + sizeof MARK);
+
+	if (s) {
+		memcpy(s, MARK, sizeof MARK - 1);
+		memcpy(s + sizeof MARK - 1, cell, len + 1);
+	}
+	free(cell);
+	return s;
+}
+
 static int table_fill(struct table *t, const json_t *rows,
-		      const struct column *cols)
+		      const struct column *cols, const char *mark)
 {
 	t->nrows = json_array_size(rows) + 1;
 	t->cells = calloc(t->nrows * t->ncols, sizeof *t->cells);
-	if (!t->cells)
+	t->marked = calloc(t->nrows, sizeof *t->marked);
+	if (!t->cells || !t->marked)
 		return out_of_memory();
 	for (size_t r = 0; r < t->nrows; r++) {
 		const json_t *row = r ? json_array_get(rows, r - 1) : NULL;
+		t->marked[r] = mark && json_is_true(json_object_get(row, mark));
 		for (size_t c = 0; c < t->ncols; c++) {
 			char **cell = &t->cells[r * t->ncols + c];
 			if (!(*cell = cell_text(row, &cols[c])))
+				return out_of_memory();
+			if (c == 0 && t->marked[r] && !t->colour &&
+			    !(*cell = mark_cell(*cell)))
 				return out_of_memory();
 		}
 	}
 	return 0;
 }
 
-/* Widths fitted to the contents, then the flex column narrowed until the
- * lines fit in width columns, but not below its header or MIN_CUT. */
-static void table_fit(struct table *t, size_t flex, int width)
+/* Columns of the shown columns and the two spaces between them, with the
+ * flex column at flex_width. */
+static size_t table_total(const struct table *t, size_t flex, size_t flex_width)
 {
-	size_t total = 2 * (t->ncols - 1);
+	size_t total = 0, shown = 0;
 
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (t->hidden[c])
+			continue;
+		total += c == flex ? flex_width : t->width[c];
+		shown++;
+	}
+	return total + (shown ? 2 * (shown - 1) : 0);
+}
+
+/* The shown column that is left out first, or ncols when none may be. */
+static size_t next_drop(const struct table *t, const struct column *cols)
+{
+	size_t pick = t->ncols;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (!t->hidden[c] && cols[c].drop &&
+		    (pick == t->ncols || cols[c].drop > cols[pick].drop))
+			pick = c;
+	return pick;
+}
+
+/* Widths fitted to the contents; then, while the lines do not fit in width
+ * columns even with the flex column cut to its header (or MIN_CUT), leave
+ * out columns as their drop says; then narrow the flex column to fit. */
+static void table_fit(struct table *t, const struct column *cols, size_t flex,
+		      int width)
+{
 	for (size_t c = 0; c < t->ncols; c++) {
 		size_t w = 0;
 		for (size_t r = 0; r < t->nrows; r++) {
@@ -242,45 +317,63 @@ static void table_fit(struct table *t, size_t flex, int width)
 			w = cw > w ? cw : w;
 		}
 		t->width[c] = w;
-		total += w;
 	}
-	if (width <= 0 || flex >= t->ncols || total <= (size_t)width)
+	if (width <= 0)
 		return;
-	size_t keep = text_width(t->cells[flex]);
+	size_t keep = flex < t->ncols ? text_width(t->cells[flex]) : 0;
 	keep = keep > MIN_CUT ? keep : MIN_CUT;
-	size_t spare = t->width[flex] > keep ? t->width[flex] - keep : 0;
+	if (flex < t->ncols && keep > t->width[flex])
+		keep = t->width[flex];
+	while (table_total(t, flex, keep) > (size_t)width) {
+		size_t c = next_drop(t, cols);
+		if (c == t->ncols)
+			break;
+		t->hidden[c] = true;
+	}
+	size_t total = table_total(t, t->ncols, 0);
+	if (flex >= t->ncols || total <= (size_t)width)
+		return;
+	size_t spare = t->width[flex] - keep;
 	size_t over = total - (size_t)width;
 	t->width[flex] -= over < spare ? over : spare;
 }
 
 /* One line; empty trailing cells leave no trailing blanks. */
-static void table_line(const struct table *t, char *const *cells)
+static void table_line(const struct table *t, size_t r)
 {
+	char *const *cells = t->cells + r * t->ncols;
 	size_t last = t->ncols;
+	bool red = t->colour && t->marked[r];
 
-	while (last > 0 && !*cells[last - 1])
+	while (last > 0 && (t->hidden[last - 1] || !*cells[last - 1]))
 		last--;
+	if (red)
+		fputs(RED, stdout);
 	for (size_t c = 0; c < last; c++) {
+		if (t->hidden[c])
+			continue;
 		size_t used = emit_cut(cells[c], t->width[c]);
 		if (c + 1 < last)
 			printf("%*s", (int)(t->width[c] - used + 2), "");
 	}
+	if (red)
+		fputs(NO_COLOUR, stdout);
 	putchar('\n');
 }
 
 int render_table(const json_t *rows, const struct column *cols, size_t ncols,
-		 size_t flex, int width)
+		 size_t flex, int width, const char *mark)
 {
-	struct table t = {.ncols = ncols};
+	struct table t = {.ncols = ncols, .colour = mark && use_color()};
 	int rc;
 
 	if (ncols == 0 || ncols > MAX_COLUMNS)
 		return EXIT_REFUSED;
-	rc = table_fill(&t, rows, cols);
+	rc = table_fill(&t, rows, cols, mark);
 	if (rc == 0) {
-		table_fit(&t, flex, width);
+		table_fit(&t, cols, flex, width);
 		for (size_t r = 0; r < t.nrows; r++)
-			table_line(&t, t.cells + r * ncols);
+			table_line(&t, r);
 	}
 	table_free(&t);
 	return rc;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "paths.h"
 
@@ -43,6 +44,47 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* An IANA zone name as a relative path: "UTC", "America/New_York",
+ * "Etc/GMT+5". Nothing that could climb out of the zoneinfo tree. */
+static bool zone_name_ok(const char *z)
+{
+	size_t n = strlen(z);
+	if (n == 0 || n > 64 || z[0] == '/' || z[n - 1] == '/')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = z[i];
+		bool part_start = i == 0 || z[i - 1] == '/';
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' ||
+		    (ch == '-' && !part_start) || (ch == '/' && !part_start))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* The zone the system runs in: $TZ when it names a zone, else the zone
+ * /etc/localtime links to, else UTC. The default of reminders.timezone. */
+static char *system_timezone(void)
+{
+	char buf[4096];
+	const char *tz = getenv("TZ");
+	if (tz && *tz == ':')
+		tz++;
+	if (tz && zone_name_ok(tz))
+		return strdup(tz);
+	ssize_t n = readlink("/etc/localtime", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		const char *z = strstr(buf, "zoneinfo/");
+		if (z && zone_name_ok(z + strlen("zoneinfo/")))
+			return strdup(z + strlen("zoneinfo/"));
+	}
+	return strdup("UTC");
+}
+
+static const int default_leads[] = {7, 1, 0};
+
 int config_defaults(struct config *cfg, bool system_mode)
 {
 	char sock[4096], db[4096];
@@ -54,9 +96,17 @@ int config_defaults(struct config *cfg, bool system_mode)
 	cfg->socket = strdup(sock);
 	cfg->database = strdup(db);
 	cfg->agencies = strdup(FOIAD_DATADIR "/agencies.conf");
+	cfg->jurisdictions = strdup(FOIAD_DATADIR "/jurisdictions.conf");
 	cfg->client_timeout = 30;
 	cfg->log_level = LOG_LVL_INFO;
-	if (!cfg->socket || !cfg->database || !cfg->agencies)
+	memcpy(cfg->reminders.leads, default_leads, sizeof(default_leads));
+	cfg->reminders.nleads = sizeof(default_leads) / sizeof(default_leads[0]);
+	cfg->reminders.time = 9 * 60;
+	cfg->reminders.timezone = system_timezone();
+	cfg->reminders.followup_every = 14;
+	cfg->reminders.digest = DIGEST_WEEKLY;
+	if (!cfg->socket || !cfg->database || !cfg->agencies ||
+	    !cfg->jurisdictions || !cfg->reminders.timezone)
 		return -1;
 	return 0;
 }
@@ -67,7 +117,11 @@ void config_clear(struct config *cfg)
 	free(cfg->socket);
 	free(cfg->database);
 	free(cfg->agencies);
+	free(cfg->jurisdictions);
 	free(cfg->access_group);
+	free(cfg->calendar.directory);
+	free(cfg->calendar.domain);
+	free(cfg->reminders.timezone);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -78,12 +132,24 @@ static int copy_config(struct config *dst, const struct config *src)
 	dst->socket = dup_or_null(src->socket);
 	dst->database = dup_or_null(src->database);
 	dst->agencies = dup_or_null(src->agencies);
+	dst->jurisdictions = dup_or_null(src->jurisdictions);
 	dst->access_group = dup_or_null(src->access_group);
 	dst->client_timeout = src->client_timeout;
 	dst->log_level = src->log_level;
+	dst->calendar.directory = dup_or_null(src->calendar.directory);
+	dst->calendar.domain = dup_or_null(src->calendar.domain);
+	dst->reminders = src->reminders;
+	dst->reminders.timezone = dup_or_null(src->reminders.timezone);
+	if ((src->calendar.directory && !dst->calendar.directory) ||
+	    (src->calendar.domain && !dst->calendar.domain) ||
+	    (src->reminders.timezone && !dst->reminders.timezone)) {
+		config_clear(dst);
+		return -1;
+	}
 	if ((src->file && !dst->file) || (src->socket && !dst->socket) ||
 	    (src->database && !dst->database) ||
 	    (src->agencies && !dst->agencies) ||
+	    (src->jurisdictions && !dst->jurisdictions) ||
 	    (src->access_group && !dst->access_group)) {
 		config_clear(dst);
 		return -1;
@@ -147,6 +213,11 @@ static void apply_agencies(struct setting_ctx *c, config_setting_t *s)
 	set_path(c, s, &c->cfg->agencies);
 }
 
+static void apply_jurisdictions(struct setting_ctx *c, config_setting_t *s)
+{
+	set_path(c, s, &c->cfg->jurisdictions);
+}
+
 static void apply_client_timeout(struct setting_ctx *c, config_setting_t *s)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_INT ||
@@ -204,13 +275,307 @@ static void apply_access(struct setting_ctx *c, config_setting_t *s)
 	}
 }
 
+/* --- calendar and reminders -------------------------------------------- */
+
+/* A setting inside a group, named "group.member" in messages. */
+struct member {
+	const char *name;
+	void (*apply)(struct setting_ctx *, config_setting_t *,
+		      const char *qualified);
+};
+
+/* Apply each member of group s (whose name is group) from the table;
+ * unknown members and a non-group are errors. */
+static void apply_group(struct setting_ctx *c, config_setting_t *s,
+			const char *group, const struct member *members,
+			size_t n, const char *example)
+{
+	char qualified[128];
+	char expected[256] = "";
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(expected);
+		snprintf(expected + len, sizeof(expected) - len, "%s%s",
+			 i == 0 ? "" : i + 1 == n ? " or " : ", ",
+			 members[i].name);
+	}
+	if (!config_setting_is_group(s)) {
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "'%s' must be a group: %s", group, example);
+		return;
+	}
+	for (int i = 0; i < config_setting_length(s); i++) {
+		config_setting_t *m = config_setting_get_elem(s, (unsigned)i);
+		const char *name = config_setting_name(m);
+		size_t k = 0;
+		while (k < n && strcmp(name, members[k].name) != 0)
+			k++;
+		snprintf(qualified, sizeof(qualified), "%s.%s", group, name);
+		if (k == n) {
+			config_error_add(c->errs, c->file,
+					 config_setting_source_line(m),
+					 "unknown setting '%s' (expected %s)",
+					 qualified, expected);
+			continue;
+		}
+		members[k].apply(c, m, qualified);
+	}
+}
+
+static const char *want_qstring(struct setting_ctx *c, config_setting_t *s,
+				const char *qualified)
+{
+	const char *v = config_setting_get_string(s);
+	if (!v)
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "'%s' must be a string", qualified);
+	return v;
+}
+
+static void replace_string(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v);
+}
+
+static void apply_calendar_directory(struct setting_ctx *c,
+				     config_setting_t *s,
+				     const char *qualified)
+{
+	const char *v = want_qstring(c, s, qualified);
+	if (!v)
+		return;
+	if (*v != '/') {
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "'%s' must be an absolute path, not '%s'",
+				 qualified, v);
+		return;
+	}
+	replace_string(&c->cfg->calendar.directory, v);
+}
+
+/* A DNS name: labels of letters, digits and hyphens. It ends every UID,
+ * so it must need no escaping anywhere. */
+static bool domain_ok(const char *v)
+{
+	size_t n = strlen(v), label = 0;
+	if (n == 0 || n > 253 || v[0] == '.' || v[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = v[i];
+		if (ch == '.') {
+			if (label == 0 || v[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if ((ch >= 'a' && ch <= 'z') ||
+			   (ch >= 'A' && ch <= 'Z') ||
+			   (ch >= '0' && ch <= '9') ||
+			   (ch == '-' && label > 0)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return v[n - 1] != '-';
+}
+
+static void apply_calendar_domain(struct setting_ctx *c, config_setting_t *s,
+				  const char *qualified)
+{
+	const char *v = want_qstring(c, s, qualified);
+	if (!v)
+		return;
+	if (!domain_ok(v)) {
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "'%s' must be a domain name such as "
+				 "\"foiad.example.org\", not '%s'",
+				 qualified, v);
+		return;
+	}
+	replace_string(&c->cfg->calendar.domain, v);
+}
+
+static void apply_calendar(struct setting_ctx *c, config_setting_t *s)
+{
+	static const struct member members[] = {
+		{"directory", apply_calendar_directory},
+		{"domain", apply_calendar_domain},
+	};
+	apply_group(c, s, "calendar", members,
+		    sizeof(members) / sizeof(members[0]),
+		    "calendar = { directory = \"/var/lib/foiad/calendars\"; "
+		    "};");
+}
+
+static int by_descending(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x < y) - (x > y);
+}
+
+static void apply_reminders_leads(struct setting_ctx *c, config_setting_t *s,
+				  const char *qualified)
+{
+	struct reminders_config *r = &c->cfg->reminders;
+	int leads[REMINDERS_MAX_LEADS];
+	int type = config_setting_type(s);
+	int n = config_setting_length(s);
+	if ((type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) ||
+	    n > REMINDERS_MAX_LEADS) {
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "'%s' must be a list of at most %d numbers "
+				 "of days, such as [7, 1, 0]",
+				 qualified, REMINDERS_MAX_LEADS);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		if (config_setting_type(e) != CONFIG_TYPE_INT ||
+		    config_setting_get_int(e) < 0 ||
+		    config_setting_get_int(e) > 366) {
+			config_error_add(c->errs, c->file,
+					 config_setting_source_line(s),
+					 "'%s' must hold whole numbers of days "
+					 "from 0 to 366",
+					 qualified);
+			return;
+		}
+		leads[i] = config_setting_get_int(e);
+		for (int k = 0; k < i; k++)
+			if (leads[k] == leads[i]) {
+				config_error_add(
+					c->errs, c->file,
+					config_setting_source_line(s),
+					"'%s' has %d twice", qualified,
+					leads[i]);
+				return;
+			}
+	}
+	qsort(leads, (size_t)n, sizeof(leads[0]), by_descending);
+	memcpy(r->leads, leads, (size_t)n * sizeof(leads[0]));
+	r->nleads = (size_t)n;
+}
+
+static void apply_reminders_time(struct setting_ctx *c, config_setting_t *s,
+				 const char *qualified)
+{
+	const char *v = want_qstring(c, s, qualified);
+	if (!v)
+		return;
+	bool digits = strlen(v) == 5 && v[2] == ':';
+	for (int i = 0; digits && i < 5; i++)
+		digits = i == 2 || (v[i] >= '0' && v[i] <= '9');
+	int h = digits ? (v[0] - '0') * 10 + (v[1] - '0') : -1;
+	int m = digits ? (v[3] - '0') * 10 + (v[4] - '0') : -1;
+	if (h < 0 || h > 23 || m < 0 || m > 59) {
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "'%s' must be a time of day HH:MM, such as "
+				 "\"09:00\", not '%s'",
+				 qualified, v);
+		return;
+	}
+	c->cfg->reminders.time = h * 60 + m;
+}
+
+/* The zone must exist in the system's zone database when there is one. */
+static bool zone_known(const char *z)
+{
+	char path[4096];
+	const char *dir = getenv("TZDIR");
+	struct stat st;
+	if (strcmp(z, "UTC") == 0)
+		return true;
+	if (!dir || !*dir)
+		dir = "/usr/share/zoneinfo";
+	if (stat(dir, &st) < 0)
+		return true; /* no database to check against */
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, z);
+	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
+static void apply_reminders_timezone(struct setting_ctx *c,
+				     config_setting_t *s,
+				     const char *qualified)
+{
+	const char *v = want_qstring(c, s, qualified);
+	if (!v)
+		return;
+	if (!zone_name_ok(v) || !zone_known(v)) {
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "unknown time zone '%s' in '%s' (expected a "
+				 "zone name such as \"America/New_York\" or "
+				 "\"UTC\")",
+				 v, qualified);
+		return;
+	}
+	replace_string(&c->cfg->reminders.timezone, v);
+}
+
+static void apply_reminders_followup(struct setting_ctx *c,
+				     config_setting_t *s,
+				     const char *qualified)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_INT ||
+	    config_setting_get_int(s) < 1 || config_setting_get_int(s) > 366) {
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "'%s' must be a whole number of days from 1 "
+				 "to 366",
+				 qualified);
+		return;
+	}
+	c->cfg->reminders.followup_every = config_setting_get_int(s);
+}
+
+static void apply_reminders_digest(struct setting_ctx *c, config_setting_t *s,
+				   const char *qualified)
+{
+	static const char *const names[] = {"off", "daily", "weekly"};
+	const char *v = want_qstring(c, s, qualified);
+	if (!v)
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v, names[i]) == 0) {
+			c->cfg->reminders.digest = (enum reminders_digest)i;
+			return;
+		}
+	config_error_add(c->errs, c->file, config_setting_source_line(s),
+			 "unknown %s '%s' (expected off, daily or weekly)",
+			 qualified, v);
+}
+
+static void apply_reminders(struct setting_ctx *c, config_setting_t *s)
+{
+	static const struct member members[] = {
+		{"leads", apply_reminders_leads},
+		{"time", apply_reminders_time},
+		{"timezone", apply_reminders_timezone},
+		{"followup_every", apply_reminders_followup},
+		{"digest", apply_reminders_digest},
+	};
+	apply_group(c, s, "reminders", members,
+		    sizeof(members) / sizeof(members[0]),
+		    "reminders = { leads = [7, 1, 0]; };");
+}
+
 static const struct setting settings[] = {
 	{"socket", apply_socket},
 	{"database", apply_database},
 	{"agencies", apply_agencies},
+	{"jurisdictions", apply_jurisdictions},
 	{"client_timeout", apply_client_timeout},
 	{"log_level", apply_log_level},
 	{"access", apply_access},
+	{"calendar", apply_calendar},
+	{"reminders", apply_reminders},
 };
 
 static void apply_setting(struct setting_ctx *c, config_setting_t *s)

@@ -23,14 +23,43 @@ struct config_errors {
 	char text[CONFIG_MAX_ERRORS][CONFIG_ERROR_LEN];
 };
 
+/* calendar: the iCalendar feeds written by the daemon (feeds.c). */
+struct calendar_config {
+	char *directory; /* where the .ics files go; NULL: none written */
+	char *domain;	 /* right-hand side of every UID; NULL: a default */
+};
+
+#define REMINDERS_MAX_LEADS 16
+
+enum reminders_digest {
+	DIGEST_OFF,
+	DIGEST_DAILY,
+	DIGEST_WEEKLY,
+};
+
+/* reminders: when deadlines are announced, both by the feeds' VALARMs and
+ * by the daemon's reminder scheduler. */
+struct reminders_config {
+	int leads[REMINDERS_MAX_LEADS]; /* days before a deadline, largest
+					   first, no repeats; 0 = the day */
+	size_t nleads;
+	int time;	    /* minutes after midnight the reminders go */
+	char *timezone;	    /* IANA zone name of `time`, e.g. "UTC" */
+	int followup_every; /* days between follow-ups of an overdue one */
+	enum reminders_digest digest;
+};
+
 struct config {
 	char *file; /* the file read, or NULL when none was */
 	char *socket;
 	char *database;
-	char *agencies;	    /* seed file, or NULL */
-	char *access_group; /* system mode: group allowed on the socket */
-	int client_timeout; /* seconds */
+	char *agencies;	     /* seed file, or NULL */
+	char *jurisdictions; /* laws and calendars */
+	char *access_group;  /* system mode: group allowed on the socket */
+	int client_timeout;  /* seconds */
 	enum log_level log_level;
+	struct calendar_config calendar;
+	struct reminders_config reminders;
 };
 
 /* Fill cfg with the built-in defaults of the mode (system when root). */

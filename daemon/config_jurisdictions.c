@@ -860,16 +860,21 @@ static void parse_clock(struct loader *L, config_setting_t *law,
 	check_keys(L, g, "clock", keys);
 	memset(r, 0, sizeof(*r));
 	r->what = what;
-	if (get_int(L, g, ctx, "days", 0, DEADLINE_MAX_DAYS, &r->days) == 0)
+	int has_days =
+		get_int(L, g, ctx, "days", 0, DEADLINE_MAX_DAYS, &r->days);
+	if (has_days == 0)
 		fail(L, g, "'%s' needs 'days'", key);
 	if (get_enum(L, g, "unit", "unit", unit_names, &unit) == 0)
 		fail(L, g, "'%s' needs 'unit' (working or calendar)", key);
 	r->unit = (enum deadline_unit)unit;
-	if (get_bool(L, g, ctx, "roll_forward", &r->roll_forward) > 0 &&
-	    r->unit != DEADLINE_CALENDAR_DAYS)
-		fail(L, config_setting_get_member(g, "roll_forward"),
-		     "'%s.roll_forward' applies only to calendar-day clocks",
+	/* Zero working days would put the due date on the day of receipt,
+	 * weekend or not: no law counts that way. */
+	if (r->unit == DEADLINE_WORKING_DAYS && r->days == 0 && has_days > 0)
+		fail(L, config_setting_get_member(g, "days"),
+		     "'%s.days' must be at least 1 for a working-day clock",
 		     key);
+	bool has_roll =
+		get_bool(L, g, ctx, "roll_forward", &r->roll_forward) > 0;
 	get_bool(L, g, ctx, "receipt_is_day1", &r->receipt_is_day1);
 	get_int(L, g, ctx, "misroute_cap", 0, DEADLINE_MAX_DAYS,
 		&r->misroute_cap);
@@ -877,6 +882,14 @@ static void parse_clock(struct loader *L, config_setting_t *law,
 	get_enum(L, g, "extension_unit", "extension_unit", unit_names,
 		 &ext_unit);
 	r->ext_unit = ext_unit < 0 ? r->unit : (enum deadline_unit)ext_unit;
+	/* Rolling forward matters only where calendar days are counted: the
+	 * period itself, or an extension in calendar days (Pennsylvania). */
+	if (has_roll && r->unit != DEADLINE_CALENDAR_DAYS &&
+	    r->ext_unit != DEADLINE_CALENDAR_DAYS)
+		fail(L, config_setting_get_member(g, "roll_forward"),
+		     "'%s.roll_forward' applies only to clocks that count "
+		     "calendar days",
+		     key);
 	get_bool(L, g, ctx, "one_info_toll", &r->one_info_toll);
 	get_bool(L, g, ctx, "exhaustion", &r->exhaustion);
 	get_int(L, g, ctx, "limitations_years", 0, MAX_LIMITATIONS,

@@ -93,16 +93,52 @@ bool deadline_is_overdue(int32_t due, int32_t today)
 	return today > due;
 }
 
+/* Days from 0000-03-01 to March 1 of March-based year y (y >= 0). */
+static int64_t march_year_start(int64_t y)
+{
+	return 365 * y + y / 4 - y / 100 + y / 400;
+}
+
 int deadline_add_years(int32_t d, int years, int32_t *out)
 {
-	int y, m, day;
-	civil_from_days(d, &y, &m, &day);
-	if (years < 0 || years > CIVIL_MAX_YEAR - y)
+	/*
+	 * Every deadline computed ends here (limitations), so this avoids a
+	 * full civil_from_days and civil_to_days. In a year that starts on
+	 * March 1 (Neri and Schneider's "computational calendar"), a month
+	 * and day always fall on the same day of the year, Feb 29 being its
+	 * last: adding years keeps that day of the year, and only Feb 29
+	 * needs clamping. The year and day of the year come from z, days
+	 * since 0000-03-01, with one division by a constant.
+	 */
+	const int64_t z = (int64_t)d + 719468;
+	if (z < 0) {
+		/* Before 0000-03-01: no deadline is there; the plain way. */
+		int y, m, day;
+		civil_from_days(d, &y, &m, &day);
+		if (years < 0 || years > CIVIL_MAX_YEAR - y)
+			return WORKCAL_ERANGE;
+		y += years;
+		if (day > civil_days_in_month(y, m))
+			day = civil_days_in_month(y, m);
+		*out = civil_to_days(y, m, day);
+		return WORKCAL_OK;
+	}
+	if (years < 0 || years > CIVIL_MAX_YEAR)
 		return WORKCAL_ERANGE;
-	y += years;
-	if (day > civil_days_in_month(y, m))
-		day = civil_days_in_month(y, m); /* Feb 29 -> Feb 28 */
-	*out = civil_to_days(y, m, day);
+	const uint64_t n1 = 4 * (uint64_t)z + 3;
+	const uint64_t century = n1 / 146097;
+	const uint32_t n2 = (uint32_t)(n1 % 146097) | 3;
+	const uint64_t p2 = 2939745ull * n2;
+	const int64_t y = (int64_t)(100 * century + (p2 >> 32));
+	const uint32_t doy = (uint32_t)p2 / 2939745 / 4; /* 0 = Mar 1 */
+	/* Jan and Feb (day 306 on) belong to the next civil year. */
+	if (years > CIVIL_MAX_YEAR - (y + (doy >= 306)))
+		return WORKCAL_ERANGE;
+	const int64_t ty = y + years;
+	uint32_t tdoy = doy;
+	if (doy == 365 && !civil_is_leap((int)ty + 1))
+		tdoy = 364; /* Feb 29 -> Feb 28 */
+	*out = (int32_t)(march_year_start(ty) + tdoy - 719468);
 	return WORKCAL_OK;
 }
 
@@ -143,7 +179,10 @@ static int add_units(const struct workcal *cal, enum deadline_unit unit,
 	return deadline_add_calendar_days(cal, d, n, false, out);
 }
 
-static void emit(struct deadline_steps *st, const struct deadline_step *s)
+/* Inlined everywhere, so that with no step buffer (a due-date listing)
+ * the step structs are never even built. */
+static inline __attribute__((always_inline)) void
+emit(struct deadline_steps *st, const struct deadline_step *s)
 {
 	if (st == NULL)
 		return;
@@ -157,7 +196,7 @@ static void emit(struct deadline_steps *st, const struct deadline_step *s)
  * off. Days off on weekend days are left out: a paralegal counting
  * weekdays by hand must subtract exactly the days listed.
  */
-static int emit_skips(const struct workcal *cal, struct deadline_steps *st,
+static int list_skips(const struct workcal *cal, struct deadline_steps *st,
 		      int32_t a, int32_t b, bool in_toll)
 {
 	struct workcal_iter it;
@@ -165,8 +204,6 @@ static int emit_skips(const struct workcal *cal, struct deadline_steps *st,
 	int32_t last = a;
 	int rc;
 
-	if (st == NULL || b <= a)
-		return WORKCAL_OK;
 	rc = workcal_range_holidays(cal, a + 1, b, &it);
 	if (rc != WORKCAL_OK)
 		return rc;
@@ -190,6 +227,17 @@ static int emit_skips(const struct workcal *cal, struct deadline_steps *st,
 	return WORKCAL_OK;
 }
 
+/* Checked inline: without a step buffer there is nothing to list, and
+ * listing calls into the calendar. */
+static inline int emit_skips(const struct workcal *cal,
+			     struct deadline_steps *st, int32_t a, int32_t b,
+			     bool in_toll)
+{
+	if (st == NULL || b <= a)
+		return WORKCAL_OK;
+	return list_skips(cal, st, a, b, in_toll);
+}
+
 /* Tolls in order of (asked, position), without sorting the caller's
  * array: there are few tolls, and the engine allocates nothing. */
 static long next_toll(const struct deadline_input *in, long prev)
@@ -209,16 +257,29 @@ static long next_toll(const struct deadline_input *in, long prev)
 	return best;
 }
 
-static bool check_date(const struct workcal *cal, const char *what, int32_t d,
-		       char *err, size_t errlen)
+static bool date_outside(const struct workcal *cal, const char *what, int32_t d,
+			 char *err, size_t errlen)
 {
-	if (workcal_in_span(cal, d))
-		return true;
-	char buf[16];
-	civil_format(d, buf, sizeof(buf));
+	char buf[24];
+	/* civil_format's arithmetic is int32_t and overflows near the ends
+	 * of the range: a day number no date gives is shown as a number. */
+	if (d >= civil_to_days(0, 1, 1) && d <= civil_to_days(9999, 12, 31))
+		civil_format(d, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "day %ld", (long)d);
 	seterr(err, errlen, "%s date '%s' outside the calendar (%d..%d)", what,
 	       buf, workcal_first_year(cal), workcal_last_year(cal));
 	return false;
+}
+
+/* The span [lo, hi] is the caller's, asked once per computation. */
+static inline bool check_date(const struct workcal *cal, int32_t lo, int32_t hi,
+			      const char *what, int32_t d, char *err,
+			      size_t errlen)
+{
+	if (d >= lo && d <= hi)
+		return true;
+	return date_outside(cal, what, d, err, errlen);
 }
 
 static int check_input(const struct workcal *cal,
@@ -254,11 +315,12 @@ static int check_input(const struct workcal *cal,
 		seterr(err, errlen, "tolls missing");
 		return WORKCAL_EINVAL;
 	}
-	if (!check_date(cal, "received", in->received, err, errlen) ||
-	    (in->misrouted && !check_date(cal, "first received",
+	const int32_t lo = workcal_first_day(cal), hi = workcal_last_day(cal);
+	if (!check_date(cal, lo, hi, "received", in->received, err, errlen) ||
+	    (in->misrouted && !check_date(cal, lo, hi, "first received",
 					  in->first_received, err, errlen)) ||
-	    (in->agreed &&
-	     !check_date(cal, "agreed due", in->agreed_due, err, errlen)))
+	    (in->agreed && !check_date(cal, lo, hi, "agreed due",
+				       in->agreed_due, err, errlen)))
 		return WORKCAL_ERANGE;
 	for (size_t i = 0; i < in->n_tolls; i++) {
 		const struct deadline_toll *t = &in->tolls[i];
@@ -268,9 +330,10 @@ static int check_input(const struct workcal *cal,
 			       (int)t->kind);
 			return WORKCAL_EINVAL;
 		}
-		if (!check_date(cal, "toll asked", t->asked, err, errlen) ||
-		    (!t->open && !check_date(cal, "toll answered", t->answered,
-					     err, errlen)))
+		if (!check_date(cal, lo, hi, "toll asked", t->asked, err,
+				errlen) ||
+		    (!t->open && !check_date(cal, lo, hi, "toll answered",
+					     t->answered, err, errlen)))
 			return WORKCAL_ERANGE;
 		if (!t->open && t->answered < t->asked) {
 			char a[16], b[16];
@@ -295,7 +358,14 @@ static int find_start(const struct workcal *cal,
 
 	emit(st, &(struct deadline_step){.kind = DEADLINE_STEP_RECEIVED,
 					 .date = s});
-	if (rule->cutoff_next_day && in->after_cutoff) {
+	/* Under a cut-off rule, an arrival on a day the office is closed
+	 * counts as received the next working day whatever the hour;
+	 * otherwise a Saturday arrival would beat a Friday-evening one. */
+	bool working = true;
+	if (rule->cutoff_next_day &&
+	    (rc = workcal_is_working_day(cal, s, &working)) != WORKCAL_OK)
+		return rc;
+	if (rule->cutoff_next_day && (in->after_cutoff || !working)) {
 		int32_t next;
 		rc = workcal_add_working_days(cal, s, 1, &next);
 		if (rc != WORKCAL_OK)
@@ -623,8 +693,9 @@ int deadline_format_step(const struct deadline_step *s, char *buf, size_t len)
 		return snprintf(buf, len, "%s  received", d1);
 	case DEADLINE_STEP_CUTOFF:
 		return snprintf(buf, len,
-				"%s  arrived after the cut-off: treated as "
-				"received %s, the next working day",
+				"%s  arrived after the cut-off or on a day "
+				"off: treated as received %s, the next "
+				"working day",
 				d1, d2);
 	case DEADLINE_STEP_MISROUTE:
 		return snprintf(buf, len,

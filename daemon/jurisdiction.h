@@ -12,12 +12,15 @@
  * The loader (config_jurisdictions.c, libconfig) fills a struct
  * jurisdictions; jurisdictions_build() (jurisdiction.c, pure) then builds
  * every calendar's index once, so lookups at request time cost nothing.
+ * jurisdictions_build_extra() does the same with days imported from
+ * iCalendar feeds added to the calendars they were imported into.
  */
 #ifndef FOIAD_JURISDICTION_H
 #define FOIAD_JURISDICTION_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "deadline.h"
@@ -100,8 +103,26 @@ struct jurisdictions {
 int config_load_jurisdictions(const char *file, struct jurisdictions *out,
 			      struct config_errors *errs);
 
-/* Build every calendar's index; err names the calendar that failed. */
+/* Build every calendar's index; err names the calendar that failed.
+ * All or nothing: on failure every calendar keeps the index it had (none
+ * on a first build). */
 int jurisdictions_build(struct jurisdictions *j, char *err, size_t errlen);
+
+/* A day off added to a calendar from outside the file: a holiday imported
+ * from iCalendar (stored by the daemon). Never a closure, so it always
+ * applies. */
+struct juris_extra_day {
+	const char *calendar; /* calendar name; days of no calendar of j are
+				 ignored */
+	int32_t date;
+	const char *name;
+};
+
+/* jurisdictions_build with extra one-off days; the calendars' own tables
+ * are left as loaded, so a later build without the days drops them. */
+int jurisdictions_build_extra(struct jurisdictions *j,
+			      const struct juris_extra_day *days, size_t n,
+			      char *err, size_t errlen);
 void jurisdictions_free(struct jurisdictions *j);
 
 const struct jurisdiction *jurisdiction_find(const struct jurisdictions *j,

@@ -28,6 +28,9 @@ void log_set_level(enum log_level level)
 }
 
 static void vlog(enum log_level level, const char *fmt, va_list ap,
+		 const char *suffix) __attribute__((format(printf, 2, 0)));
+
+static void vlog(enum log_level level, const char *fmt, va_list ap,
 		 const char *suffix)
 {
 	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};

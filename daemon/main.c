@@ -17,7 +17,9 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "fetch.h"
 #include "foia/protocol.h"
+#include "holiday_load.h"
 #include "listener.h"
 #include "log.h"
 #include "paths.h"
@@ -178,6 +180,29 @@ static void seed(struct daemon *d)
 		log_info("added %d agencies from %s", added, d->cfg.agencies);
 }
 
+/* Read and index the laws. A missing file means no deadlines (logged);
+ * a broken one is an error. */
+static int load_laws(const char *file, struct jurisdictions *out,
+		     struct config_errors *errs)
+{
+	char err[512];
+	memset(out, 0, sizeof(*out));
+	if (!file || access(file, F_OK) < 0) {
+		log_warnx("no jurisdictions file at '%s': deadlines are not "
+			  "computed",
+			  file ? file : "(none)");
+		return 0;
+	}
+	if (config_load_jurisdictions(file, out, errs) < 0)
+		return -1;
+	if (jurisdictions_build(out, err, sizeof(err)) < 0) {
+		config_error_add(errs, file, 0, "%s", err);
+		jurisdictions_free(out);
+		return -1;
+	}
+	return 0;
+}
+
 static struct options opts;
 
 /* SIGHUP: read the config again; keep the old one if the new is broken. */
@@ -185,6 +210,8 @@ static void reload(struct daemon *d)
 {
 	struct config next = {0};
 	struct config_errors errs = {0};
+	struct jurisdictions laws;
+	char err[512];
 
 	sd_notify_state("RELOADING=1");
 	log_info("reloading configuration");
@@ -193,7 +220,21 @@ static void reload(struct daemon *d)
 			log_warnx("%s", errs.text[i]);
 		log_warnx("configuration not reloaded; keeping the old one");
 		config_clear(&next);
+	} else if (load_laws(next.jurisdictions, &laws, &errs) < 0) {
+		for (size_t i = 0; i < errs.count; i++)
+			log_warnx("%s", errs.text[i]);
+		log_warnx("jurisdictions not reloaded; keeping the old ones");
+		config_clear(&next);
+	} else if (holidays_build(d->store, &laws, err, sizeof(err)) < 0) {
+		/* The imported days are part of the calendars: without them
+		 * deadlines would come out earlier than they are. */
+		log_warnx("imported holidays: %s", err);
+		log_warnx("jurisdictions not reloaded; keeping the old ones");
+		jurisdictions_free(&laws);
+		config_clear(&next);
 	} else {
+		jurisdictions_free(&d->laws);
+		d->laws = laws;
 		if (strcmp(next.socket, d->cfg.socket) != 0 ||
 		    strcmp(next.database, d->cfg.database) != 0)
 			log_warnx("socket and database changes take effect "
@@ -207,6 +248,7 @@ static void reload(struct daemon *d)
 		d->cfg = next;
 		log_set_level(opts.verbose ? LOG_LVL_DEBUG : d->cfg.log_level);
 		seed(d);
+		timers_changed(&d->timers, d); /* laws or settings moved */
 	}
 	sd_notify_state("READY=1");
 }
@@ -259,14 +301,24 @@ int main(int argc, char **argv)
 		config_clear(&d.cfg);
 		return 1;
 	}
+	log_init(true, opts.verbose ? LOG_LVL_DEBUG : d.cfg.log_level);
+	if (load_laws(d.cfg.jurisdictions, &d.laws, &errs) < 0) {
+		print_errors(&errs);
+		config_clear(&d.cfg);
+		return 1;
+	}
 	if (opts.check_only) {
 		printf("%s: configuration ok\n",
 		       d.cfg.file ? d.cfg.file : "(defaults)");
+		jurisdictions_free(&d.laws);
 		config_clear(&d.cfg);
 		return 0;
 	}
-	log_init(true, opts.verbose ? LOG_LVL_DEBUG : d.cfg.log_level);
 	open_database(&d);
+	if (holidays_build(d.store, &d.laws, err, sizeof(err)) < 0)
+		fatalx("imported holidays: %s", err);
+	if (fetch_init(err, sizeof(err)) < 0)
+		fatalx("%s", err);
 	seed(&d);
 	if (listener_open(&l, d.cfg.socket, d.system_mode, d.cfg.access_group,
 			  socket_is_default(&d), err, sizeof(err)) < 0)
@@ -283,9 +335,13 @@ int main(int argc, char **argv)
 	sd_notify_state("READY=1");
 	server_run(&s);
 	sd_notify_state("STOPPING=1");
+	/* Before server_free: a download cut short still answers (to no
+	 * one) through the server. */
+	fetch_cleanup();
 	server_free(&s);
 	listener_close(&l);
 	store_close(d.store);
+	jurisdictions_free(&d.laws);
 	config_clear(&d.cfg);
 	log_info("stopped");
 	return 0;

@@ -121,7 +121,7 @@ int method_agency_add(struct call *c, json_t *params, json_t **result)
 		call_error(c, FOIA_E_INVALID, "%s", err);
 		goto out;
 	}
-	if (check_parent(c, &a) < 0)
+	if (check_parent(c, &a) < 0 || check_law(c, a.jurisdiction) < 0)
 		goto out;
 	int src = store_begin(c->d->store);
 	if (src == STORE_OK)
@@ -251,7 +251,7 @@ int method_agency_update(struct call *c, json_t *params, json_t **result)
 		call_error(c, FOIA_E_INVALID, "an agency needs a jurisdiction");
 		goto out;
 	}
-	if (check_parent(c, &next) < 0 ||
+	if (check_parent(c, &next) < 0 || check_law(c, next.jurisdiction) < 0 ||
 	    agency_write(c, &old, &next, &changes) < 0)
 		goto out;
 	agency_clear(&next);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "deadline_json.h"
 #include "foia/protocol.h"
 #include "method_util.h"
 #include "methods.h"
@@ -54,7 +55,7 @@ static int file_template(struct call *c, json_t *params, struct request *r)
 		return call_error(c, FOIA_E_INTERNAL, "out of memory");
 	if (!request_consistent(r, err, sizeof(err)))
 		return call_error(c, FOIA_E_INVALID, "%s", err);
-	return 0;
+	return check_law(c, r->jurisdiction);
 }
 
 /* Look up every named agency before anything is written. */
@@ -205,14 +206,68 @@ out:
 /* --- request.list ------------------------------------------------------ */
 
 struct list_walk {
+	struct call *c;
 	json_t *out;
 	int32_t today;
 };
 
+/* Each listed request carries its most urgent live deadline as "next". */
 static int list_one(const struct request *r, void *arg)
 {
 	struct list_walk *w = arg;
-	return json_array_append_new(w->out, request_to_json(r, w->today));
+	struct rd_set set;
+	json_t *o = request_to_json(r, w->today);
+	if (!o || request_deadline_set(w->c, r, false, &set) < 0) {
+		json_decref(o);
+		return -1;
+	}
+	const struct rd_deadline *next = rd_next(&set);
+	json_object_set_new(o, "next",
+			    next ? deadline_to_json(next, w->today)
+				 : json_null());
+	return json_array_append_new(w->out, o);
+}
+
+/* Urgency: earliest live due date first (so the most overdue lead), then
+ * requests with no deadline, by id. ISO dates compare as text. */
+static int by_urgency(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	const char *da = json_string_value(
+		json_object_get(json_object_get(a, "next"), "due"));
+	const char *db = json_string_value(
+		json_object_get(json_object_get(b, "next"), "due"));
+	if (da && db && strcmp(da, db) != 0)
+		return strcmp(da, db);
+	if (!da != !db)
+		return da ? -1 : 1;
+	json_int_t ia = json_integer_value(json_object_get(a, "id"));
+	json_int_t ib = json_integer_value(json_object_get(b, "id"));
+	return ia < ib ? -1 : ia > ib;
+}
+
+static json_t *sorted_by_urgency(json_t *list)
+{
+	size_t n = json_array_size(list);
+	json_t **v = n ? malloc(n * sizeof(*v)) : NULL;
+	json_t *out = json_array();
+	if ((n && !v) || !out) {
+		free(v);
+		json_decref(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(list, i);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_urgency);
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append(out, v[i]) < 0) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+	free(v);
+	return out;
 }
 
 /* "status" may be one name or a list of names. */
@@ -260,16 +315,22 @@ int method_request_list(struct call *c, json_t *params, json_t **result)
 	/* Asking for a status by name shows it even when it is closed. */
 	f.open_only =
 		!json_is_true(json_object_get(params, "all")) && !f.statuses;
-	struct list_walk w = {json_array(), today_days()};
+	struct list_walk w = {c, json_array(), today_days()};
 	if (!w.out)
 		return call_error(c, FOIA_E_INTERNAL, "out of memory");
 	int rc = store_request_list(c->d->store, &f, list_one, &w);
 	if (rc != STORE_OK) {
 		json_decref(w.out);
+		if (c->err_code)
+			return -1;
 		return rc < 0 ? call_error(c, FOIA_E_INTERNAL, "out of memory")
 			      : store_failure(c, rc, "list requests");
 	}
-	*result = json_pack("{s:o}", "requests", w.out);
+	json_t *sorted = sorted_by_urgency(w.out);
+	json_decref(w.out);
+	if (!sorted)
+		return call_error(c, FOIA_E_INTERNAL, "out of memory");
+	*result = json_pack("{s:o}", "requests", sorted);
 	return *result ? 0 : call_error(c, FOIA_E_INTERNAL, "out of memory");
 }
 
@@ -291,13 +352,14 @@ int request_load(struct call *c, int64_t id, struct request *r)
 
 int method_request_show(struct call *c, json_t *params, json_t **result)
 {
-	static const char *const allowed[] = {"id", NULL};
+	static const char *const allowed[] = {"id", "explain", NULL};
 	struct request r = {0};
 	int64_t id;
 
 	if (params_known(c, params, allowed, false) < 0 ||
 	    param_id(c, params, "id", &id) < 0 || request_load(c, id, &r) < 0)
 		return -1;
+	bool explain = json_is_true(json_object_get(params, "explain"));
 	json_t *events = json_array();
 	int rc = events ? store_event_list(c->d->store, id, show_event, events)
 			: -1;
@@ -310,8 +372,14 @@ int method_request_show(struct call *c, json_t *params, json_t **result)
 	*result =
 		json_pack("{s:o, s:o}", "request",
 			  request_to_json(&r, today_days()), "events", events);
+	rc = *result ? request_add_deadlines(c, &r, *result, explain)
+		     : call_error(c, FOIA_E_INTERNAL, "out of memory");
 	request_clear(&r);
-	return *result ? 0 : call_error(c, FOIA_E_INTERNAL, "out of memory");
+	if (rc < 0) {
+		json_decref(*result);
+		*result = NULL;
+	}
+	return rc;
 }
 
 /* --- request.note ------------------------------------------------------ */

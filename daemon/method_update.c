@@ -12,10 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_list.h"
+#include "foia/civil.h"
 #include "foia/protocol.h"
 #include "method_util.h"
 #include "methods.h"
 #include "request_check.h"
+#include "request_deadlines.h"
 #include "request_fields.h"
 #include "status.h"
 #include "validate.h"
@@ -203,6 +206,51 @@ static int record_status_and_note(struct update *u, int *changes)
 	return append(u, &e);
 }
 
+/*
+ * awaiting-requester is the status of a stopped clock: entering it opens a
+ * toll (a question about the request, unless one is already open), and
+ * leaving it closes the open toll on the date of the change. Recording it
+ * as toll events keeps one source for the deadline engine.
+ */
+static int record_toll_by_status(struct update *u)
+{
+	const char *waiting = "awaiting-requester";
+	bool entering = u->status && strcmp(u->status, waiting) == 0;
+	bool leaving = u->status && strcmp(u->old.status, waiting) == 0;
+	struct event_list ev;
+	int32_t since;
+
+	if (!entering && !leaving)
+		return 0;
+	int rc = event_list_load(u->c->d->store, u->old.id, &ev);
+	if (rc != STORE_OK)
+		return store_failure(u->c, rc, "read the history");
+	bool open = request_open_toll(ev.v, ev.n, &since);
+	event_list_free(&ev);
+	if (entering && !open) {
+		struct event e = {.kind = "toll",
+				  .field = "clarification",
+				  .date = (char *)u->date,
+				  .note = "clock stopped: awaiting the "
+					  "requester"};
+		return append(u, &e);
+	}
+	if (leaving && open) {
+		int32_t until;
+		if (civil_parse(u->date, &until) && until < since) {
+			char from[16];
+			civil_format(since, from, sizeof(from));
+			return call_error(u->c, FOIA_E_INVALID,
+					  "date %s is before the clock stopped "
+					  "on %s",
+					  u->date, from);
+		}
+		struct event e = {.kind = "toll-end", .date = (char *)u->date};
+		return append(u, &e);
+	}
+	return 0;
+}
+
 static int write_update(struct update *u, int *changes)
 {
 	struct store *st = u->c->d->store;
@@ -210,7 +258,8 @@ static int write_update(struct update *u, int *changes)
 	if (rc != STORE_OK)
 		return store_failure(u->c, rc, "start a transaction");
 	if (record_field_changes(u, changes) < 0 ||
-	    record_status_and_note(u, changes) < 0)
+	    record_status_and_note(u, changes) < 0 ||
+	    record_toll_by_status(u) < 0)
 		goto fail;
 	if (*changes > 0 &&
 	    (rc = store_request_save(st, &u->next)) != STORE_OK) {
@@ -264,6 +313,8 @@ int method_request_update(struct call *c, json_t *params, json_t **result)
 		call_error(c, FOIA_E_INVALID, "%s", err);
 		goto out;
 	}
+	if (check_law(c, u.next.jurisdiction) < 0)
+		goto out;
 	if (write_update(&u, &changes) < 0)
 		goto out;
 	request_clear(&u.next);

@@ -68,6 +68,16 @@ int params_known(struct call *c, json_t *params, const char *const *allowed,
 	return 0;
 }
 
+int check_law(struct call *c, const char *code)
+{
+	if (!code || c->d->laws.n == 0 || jurisdiction_find(&c->d->laws, code))
+		return 0;
+	return call_error(c, FOIA_E_INVALID,
+			  "unknown jurisdiction '%.64s' (see 'foia "
+			  "jurisdictions')",
+			  code);
+}
+
 int store_failure(struct call *c, int rc, const char *doing)
 {
 	const char *msg = store_errmsg(c->d->store);

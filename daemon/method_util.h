@@ -26,6 +26,9 @@ int param_string(struct call *c, json_t *params, const char *key,
 int params_known(struct call *c, json_t *params, const char *const *allowed,
 		 bool with_fields);
 
+/* When laws are loaded, code must name one of them. */
+int check_law(struct call *c, const char *code);
+
 /* Load request id into r, or reply not_found. */
 int request_load(struct call *c, int64_t id, struct request *r);
 

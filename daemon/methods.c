@@ -27,6 +27,22 @@ static const struct method methods[] = {
 	 "one agency and its number of requests"},
 	{FOIA_M_AGENCY_UPDATE, method_agency_update, PERM_ADMIN,
 	 "change an agency's details"},
+	{FOIA_M_REQUEST_TOLL, method_request_toll, PERM_WRITE,
+	 "stop a request's clock, or restart it"},
+	{FOIA_M_REQUEST_EXTEND, method_request_extend, PERM_WRITE,
+	 "record an unusual-circumstances extension"},
+	{FOIA_M_REQUEST_AGREE, method_request_agree, PERM_WRITE,
+	 "record a due date agreed with the agency"},
+	{FOIA_M_DEADLINES, method_deadlines, PERM_READ,
+	 "deadlines coming up across requests"},
+	{FOIA_M_CALC, method_calc, PERM_READ,
+	 "compute a deadline without a stored request"},
+	{FOIA_M_HOLIDAYS, method_holidays, PERM_READ,
+	 "the non-working days of a law's calendar"},
+	{FOIA_M_HOLIDAYS_IMPORT, method_holidays_import, PERM_ADMIN,
+	 "add holidays to a calendar from an iCalendar file or URL"},
+	{FOIA_M_JURISDICTION_LIST, method_jurisdiction_list, PERM_READ,
+	 "the laws foiad knows"},
 };
 
 const struct method *method_find(const char *name)

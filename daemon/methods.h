@@ -16,6 +16,8 @@ enum method_perm {
 	PERM_ADMIN, /* admins: agencies, jurisdictions (roles: a later issue) */
 };
 
+/* Returns 0 with *result set, -1 with the error recorded in c, or
+ * RPC_PENDING when it will answer later (rpc.h). */
 typedef int (*method_fn)(struct call *c, json_t *params, json_t **result);
 
 struct method {
@@ -38,5 +40,13 @@ int method_agency_add(struct call *c, json_t *params, json_t **result);
 int method_agency_list(struct call *c, json_t *params, json_t **result);
 int method_agency_show(struct call *c, json_t *params, json_t **result);
 int method_agency_update(struct call *c, json_t *params, json_t **result);
+int method_request_toll(struct call *c, json_t *params, json_t **result);
+int method_request_extend(struct call *c, json_t *params, json_t **result);
+int method_request_agree(struct call *c, json_t *params, json_t **result);
+int method_deadlines(struct call *c, json_t *params, json_t **result);
+int method_calc(struct call *c, json_t *params, json_t **result);
+int method_holidays(struct call *c, json_t *params, json_t **result);
+int method_holidays_import(struct call *c, json_t *params, json_t **result);
+int method_jurisdiction_list(struct call *c, json_t *params, json_t **result);
 
 #endif

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "foia/civil.h"
 #include "foia/protocol.h"
+#include "jurisdiction.h"
 #include "validate.h"
 
 static bool not_before_sent(const struct request *r, const char *name,
@@ -21,8 +23,30 @@ static bool not_before_sent(const struct request *r, const char *name,
 	return false;
 }
 
+/* Dates the deadline calendars can count: a year such as 1925 is a typo. */
+static bool in_counted_years(const char *name, const char *date, char *err,
+			     size_t errlen)
+{
+	int32_t d;
+	int y, m, day;
+	if (!date || !civil_parse(date, &d))
+		return true;
+	civil_from_days(d, &y, &m, &day);
+	if (y >= JURIS_FIRST_YEAR && y <= JURIS_LAST_YEAR)
+		return true;
+	snprintf(err, errlen,
+		 "%s date %s is outside the years foiad counts (%d to %d)",
+		 name, date, JURIS_FIRST_YEAR, JURIS_LAST_YEAR);
+	return false;
+}
+
 bool request_consistent(const struct request *r, char *err, size_t errlen)
 {
+	if (!in_counted_years("sent", r->sent, err, errlen) ||
+	    !in_counted_years("received", r->received, err, errlen) ||
+	    !in_counted_years("acknowledged", r->acknowledged, err, errlen) ||
+	    !in_counted_years("closed", r->closed, err, errlen))
+		return false;
 	if (!r->subject || !*r->subject) {
 		snprintf(err, errlen, "a request needs a subject");
 		return false;

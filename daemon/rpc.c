@@ -2,7 +2,9 @@
  * rpc.c: the protocol envelope. A line becomes a call, a call's outcome a
  * reply line. Everything a client can get wrong about the envelope (not
  * JSON, not an object, wrong version, unknown method, params of the wrong
- * type) ends here in an error reply; the connection lives on.
+ * type) ends here in an error reply; the connection lives on. A handler
+ * that answers later (RPC_PENDING) gets its reply line made here too, by
+ * rpc_call_reply, when it is done.
  */
 #include "rpc.h"
 
@@ -89,50 +91,83 @@ static int read_envelope(struct call *c, json_t *req, json_int_t *id,
 	return 0;
 }
 
-static json_t *run_call(struct call *c, json_t *req, json_int_t *id)
+/* 0 with *result set (or NULL and the error in c), or RPC_PENDING. */
+static int run_call(struct call *c, json_t *req, json_t **result)
 {
 	const struct method *m = NULL;
-	json_t *params = NULL, *result = NULL;
+	json_t *params = NULL;
 
-	if (read_envelope(c, req, id, &m, &params) < 0)
-		return NULL;
+	*result = NULL;
+	if (read_envelope(c, req, &c->token.id, &m, &params) < 0)
+		return 0;
 	json_t *empty = params ? NULL : json_object();
 	if (!params && !empty) {
 		call_error(c, FOIA_E_INTERNAL, "out of memory");
-		return NULL;
+		return 0;
 	}
-	int rc = m->handler(c, params ? params : empty, &result);
+	int rc = m->handler(c, params ? params : empty, result);
 	json_decref(empty);
-	if (rc < 0) {
-		json_decref(result);
+	if (rc == RPC_PENDING && c->token.server) {
+		log_debug("%s by %s: answer pending", m->name, c->peer->name);
+		return RPC_PENDING;
+	}
+	if (rc == RPC_PENDING)
+		call_error(c, FOIA_E_INTERNAL, "%s cannot answer later here",
+			   m->name);
+	if (rc != 0) {
+		json_decref(*result);
+		*result = NULL;
 		if (!c->err_code)
 			call_error(c, FOIA_E_INTERNAL, "%s failed", m->name);
-		return NULL;
+		return 0;
 	}
 	log_debug("%s by %s: ok", m->name, c->peer->name);
-	return result;
+	/* A write succeeded: whatever is derived from the data (calendar
+	 * feeds, the reminder plan) is brought up to date. */
+	if (m->perm != PERM_READ)
+		timers_changed(&c->d->timers, c->d);
+	return 0;
+}
+
+char *rpc_call_reply(struct call *c, json_t *result)
+{
+	if (!result) {
+		if (!c->err_code)
+			call_error(c, FOIA_E_INTERNAL, "no result");
+		if (strcmp(c->err_code, FOIA_E_INTERNAL) == 0)
+			log_warnx("internal error for %s: %s", c->peer->name,
+				  c->err_msg);
+		return rpc_error_reply(c->token.id, c->err_code, c->err_msg);
+	}
+	return finish(json_pack("{s:i, s:o, s:o}", "v", FOIA_PROTOCOL_VERSION,
+				"id", id_value(c->token.id), "result", result));
+}
+
+int rpc_handle(struct daemon *d, const struct peer *peer, struct server *server,
+	       uint64_t conn, const char *line, size_t len, char **reply)
+{
+	struct call c = {.d = d, .peer = peer, .token = {server, conn, -1}};
+	json_error_t jerr;
+	json_t *result = NULL;
+
+	*reply = NULL;
+	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req) {
+		call_error(&c, FOIA_E_PARSE, "not valid JSON: %s", jerr.text);
+	} else if (run_call(&c, req, &result) == RPC_PENDING) {
+		json_decref(req);
+		return RPC_PENDING;
+	}
+	json_decref(req);
+	*reply = rpc_call_reply(&c, result);
+	return 0;
 }
 
 char *rpc_handle_line(struct daemon *d, const struct peer *peer,
 		      const char *line, size_t len)
 {
-	struct call c = {.d = d, .peer = peer};
-	json_error_t jerr;
-	json_int_t id = -1;
-	json_t *result = NULL;
-
-	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!req)
-		call_error(&c, FOIA_E_PARSE, "not valid JSON: %s", jerr.text);
-	else
-		result = run_call(&c, req, &id);
-	json_decref(req);
-	if (!result) {
-		if (strcmp(c.err_code, FOIA_E_INTERNAL) == 0)
-			log_warnx("internal error for %s: %s", peer->name,
-				  c.err_msg);
-		return rpc_error_reply(id, c.err_code, c.err_msg);
-	}
-	return finish(json_pack("{s:i, s:o, s:o}", "v", FOIA_PROTOCOL_VERSION,
-				"id", id_value(id), "result", result));
+	char *reply;
+	/* Without a server no handler may answer later. */
+	(void)rpc_handle(d, peer, NULL, 0, line, len, &reply);
+	return reply;
 }

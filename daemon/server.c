@@ -1,6 +1,7 @@
 /*
  * server.c: the event loop. One poll() over the signal fd, the listening
- * socket and every client; nothing in here ever blocks on a client.
+ * socket, every client and the sockets of running downloads (fetch.h);
+ * nothing in here ever blocks on a client or a download.
  *
  * Each connection reads newline-delimited requests into a bounded buffer and
  * answers them one at a time: a connection with a reply still unsent is not
@@ -8,6 +9,12 @@
  * reply's memory and no one else's time. A client must complete each
  * request line within client_timeout seconds of the previous reply (or of
  * connecting): trickling bytes does not extend it.
+ *
+ * A call may answer later (RPC_PENDING, rpc.h): its connection then waits,
+ * neither read from nor timed out (the download has its own timeout), and
+ * polled only to notice a hang-up; server_reply_later queues the reply,
+ * found by connection id since the connection may be gone by then, and
+ * the connection carries on as after any reply.
  */
 #include "server.h"
 
@@ -21,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetch.h"
 #include "foia/protocol.h"
 #include "log.h"
 #include "rpc.h"
@@ -32,6 +40,7 @@
 
 struct conn {
 	int fd;
+	uint64_t id; /* unique for the life of the server */
 	struct peer peer;
 	char *in;
 	size_t inlen, incap;
@@ -40,6 +49,7 @@ struct conn {
 	int64_t deadline; /* monotonic ms */
 	bool eof;	  /* the client closed its side */
 	bool closing;	  /* close once out is sent */
+	bool waiting;	  /* a call will answer later (RPC_PENDING) */
 };
 
 static int64_t now_ms(void)
@@ -100,7 +110,7 @@ static bool conn_flush(struct server *s, struct conn *c)
 /* Answer complete lines, one at a time, while nothing is waiting to go. */
 static void conn_process(struct server *s, struct conn *c)
 {
-	while (!c->out && !c->closing && !s->stopping) {
+	while (!c->out && !c->closing && !c->waiting && !s->stopping) {
 		char *nl = memchr(c->in, '\n', c->inlen);
 		if (!nl) {
 			if (c->inlen > FOIA_MAX_LINE)
@@ -116,9 +126,16 @@ static void conn_process(struct server *s, struct conn *c)
 				    "request line over 1 MiB");
 			return;
 		}
-		conn_reply(c, rpc_handle_line(s->d, &c->peer, c->in, len));
+		char *reply;
+		int rc = rpc_handle(s->d, &c->peer, s, c->id, c->in, len,
+				    &reply);
 		memmove(c->in, nl + 1, c->inlen - len - 1);
 		c->inlen -= len + 1;
+		if (rc == RPC_PENDING) {
+			c->waiting = true;
+			return;
+		}
+		conn_reply(c, reply);
 		if (!conn_flush(s, c) && !c->out)
 			c->deadline =
 				now_ms() + s->d->cfg.client_timeout * 1000LL;
@@ -154,7 +171,8 @@ static bool conn_read(struct server *s, struct conn *c)
 			break;
 	}
 	conn_process(s, c);
-	return conn_flush(s, c) || (c->eof && !c->out && c->inlen == 0);
+	return conn_flush(s, c) ||
+	       (c->eof && !c->out && !c->waiting && c->inlen == 0);
 }
 
 static void drop(struct server *s, size_t i)
@@ -173,6 +191,7 @@ static void accept_one(struct server *s, int fd)
 		return;
 	}
 	c->fd = fd;
+	c->id = ++s->next_conn_id;
 	c->deadline = now_ms() + s->d->cfg.client_timeout * 1000LL;
 	if (peer_identify(fd, &c->peer) < 0) {
 		log_warn("SO_PEERCRED");
@@ -221,6 +240,10 @@ static int sweep_deadlines(struct server *s)
 	int64_t now = now_ms(), next = INT64_MAX;
 	for (size_t i = 0; i < s->nconns;) {
 		struct conn *c = s->conns[i];
+		if (c->waiting) {
+			i++; /* its download has a timeout of its own */
+			continue;
+		}
 		if (c->deadline <= now && (c->out || c->closing)) {
 			drop(s, i); /* not reading its reply: give up */
 			continue;
@@ -264,6 +287,8 @@ static void serve_clients(struct server *s, struct pollfd *pfd, size_t n)
 		bool gone = false;
 		if (ev & (POLLERR | POLLNVAL))
 			gone = true;
+		else if (c->waiting)
+			gone = (ev & POLLHUP) != 0; /* nobody left to answer */
 		else if (ev & POLLOUT) {
 			gone = conn_flush(s, c);
 			if (!gone && !c->out) {
@@ -277,12 +302,41 @@ static void serve_clients(struct server *s, struct pollfd *pfd, size_t n)
 	}
 }
 
+/* Replies unsent or still to come (a call answering later). */
 static bool has_pending_output(const struct server *s)
 {
 	for (size_t i = 0; i < s->nconns; i++)
-		if (s->conns[i]->out)
+		if (s->conns[i]->out || s->conns[i]->waiting)
 			return true;
 	return false;
+}
+
+bool server_reply_later(const struct rpc_token *token, char *line)
+{
+	struct server *s = token ? token->server : NULL;
+	for (size_t i = 0; s && i < s->nconns; i++) {
+		struct conn *c = s->conns[i];
+		if (c->id != token->conn || !c->waiting)
+			continue;
+		c->waiting = false;
+		conn_reply(c, line);
+		/* Sent on the next turn of the loop (POLLOUT), which then
+		 * reads on: nothing here may drop a connection. */
+		c->deadline = now_ms() + s->d->cfg.client_timeout * 1000LL;
+		return true;
+	}
+	free(line);
+	return false;
+}
+
+/* The earlier of two poll timeouts, -1 meaning none. */
+static int min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
 }
 
 static int poll_once(struct server *s, struct pollfd *pfd, int timeout)
@@ -291,28 +345,46 @@ static int poll_once(struct server *s, struct pollfd *pfd, int timeout)
 	for (size_t i = 0; i < n; i++) {
 		struct conn *c = s->conns[i];
 		pfd[i].fd = c->fd;
-		pfd[i].events = c->out ? POLLOUT : POLLIN;
+		/* A waiting connection asks for nothing: poll still reports
+		 * a hang-up. A closing one goes as soon as it can. */
+		if (c->waiting)
+			pfd[i].events = 0;
+		else if (c->out || c->closing)
+			pfd[i].events = POLLOUT;
+		else
+			pfd[i].events = POLLIN;
 		pfd[i].revents = 0;
 	}
 	pfd[n] = (struct pollfd){.fd = s->sig_fd, .events = POLLIN};
 	pfd[n + 1] = (struct pollfd){.fd = s->stopping ? -1 : s->listen_fd,
 				     .events = POLLIN};
-	int rc = poll(pfd, n + 2, timeout);
+	size_t nf = fetch_pollfds(pfd + n + 2, FETCH_MAX_POLLFDS);
+	timeout = min_timeout(timeout, fetch_timeout_ms());
+	int64_t timer = timers_next_ms(&s->d->timers);
+	timeout = min_timeout(timeout, timer > INT32_MAX ? INT32_MAX
+							 : (int)timer);
+	int rc = poll(pfd, n + 2 + nf, timeout);
 	if (rc < 0 && errno != EINTR)
 		fatal("poll");
-	if (rc <= 0)
-		return 0;
-	if (pfd[n].revents & POLLIN)
-		handle_signals(s);
-	serve_clients(s, pfd, n);
-	if (!s->stopping && (pfd[n + 1].revents & POLLIN))
-		accept_all(s);
+	if (rc > 0) {
+		if (pfd[n].revents & POLLIN)
+			handle_signals(s);
+		serve_clients(s, pfd, n);
+		if (!s->stopping && (pfd[n + 1].revents & POLLIN))
+			accept_all(s);
+	}
+	/* Downloads move on (and their timers run) on every turn; a
+	 * finished one may queue a reply with server_reply_later. */
+	fetch_dispatch(pfd + n + 2, rc > 0 ? nf : 0);
+	if (!s->stopping)
+		timers_run_due(&s->d->timers, s->d);
 	return 0;
 }
 
 int server_run(struct server *s)
 {
-	struct pollfd *pfd = calloc(MAX_CONNS + 3, sizeof(*pfd));
+	struct pollfd *pfd =
+		calloc(MAX_CONNS + 3 + FETCH_MAX_POLLFDS, sizeof(*pfd));
 	int64_t stop_by = 0;
 	if (!pfd)
 		fatalx("out of memory");

@@ -83,7 +83,7 @@ struct event {
 	char *agency;	    /* agency code when about an agency, else NULL */
 	char *at;	    /* UTC timestamp; set by the store when NULL */
 	char *actor;
-	char *kind; /* filed, status, field, tag, note, agency */
+	char *kind; /* filed, status, field, tag, note, agency, holidays */
 	char *field;
 	char *old_value;
 	char *new_value;
@@ -138,6 +138,27 @@ int store_event_append(struct store *st, struct event *e);
 int store_event_list(struct store *st, int64_t request_id,
 		     int (*cb)(const struct event *, void *), void *arg);
 void event_clear(struct event *e);
+
+/* A day off imported into a working-day calendar (holidays.import). */
+struct holiday {
+	int64_t id;
+	char *calendar; /* calendar name, as in jurisdictions.conf */
+	char *date;	/* "YYYY-MM-DD" */
+	char *name;
+	char *source; /* the URL it came from, or NULL */
+	char *created;
+	char *created_by;
+};
+
+/* Holidays: only ever added. add sets h->id and the created timestamp
+ * (h->created is ignored); it returns STORE_CONFLICT, changing nothing,
+ * when the calendar already has a holiday on that date. */
+int store_holiday_add(struct store *st, struct holiday *h);
+/* Every stored holiday, by calendar and date; a nonzero cb return stops
+ * the walk and is returned. */
+int store_holiday_list(struct store *st,
+		       int (*cb)(const struct holiday *, void *), void *arg);
+void holiday_clear(struct holiday *h);
 
 /* Counts for `status`. */
 int store_count_requests(struct store *st, int64_t *out);

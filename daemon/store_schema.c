@@ -123,6 +123,19 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'requests are never deleted'); END;"
 	"CREATE TRIGGER agency_no_delete BEFORE DELETE ON agency"
 	" BEGIN SELECT RAISE(ABORT, 'agencies are never deleted'); END;",
+	/* 2: holidays imported from iCalendar feeds, one row per day off of
+	 * a calendar (named as in jurisdictions.conf). Only ever added, like
+	 * events: a calendar has at most one imported day per date. */
+	"CREATE TABLE holiday ("
+	"  id INTEGER PRIMARY KEY,"
+	"  calendar TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  source TEXT,"
+	"  created TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  UNIQUE (calendar, date)"
+	");",
 };
 
 enum { NMIGRATIONS = sizeof(migrations) / sizeof(migrations[0]) };

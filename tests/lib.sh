@@ -338,6 +338,8 @@ write_config()
 			printf 'client_timeout = 2;\n'
 		[[ $skip_defaults == *" agencies "* ]] ||
 			printf 'agencies = "%s/config/agencies.conf";\n' "$T_REPO"
+		[[ $skip_defaults == *" jurisdictions "* ]] ||
+			printf 'jurisdictions = "%s/config/jurisdictions.conf";\n' "$T_REPO"
 		[[ $skip_defaults == *" log_level "* ]] ||
 			printf 'log_level = "debug";\n'
 		for l in "$@"; do

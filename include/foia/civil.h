@@ -43,17 +43,20 @@ static inline int32_t civil_to_days(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static inline void civil_from_days(int32_t z, int *y, int *m, int *d)
+/* Any int32_t day number is accepted: the arithmetic is done in 64 bits
+ * so that extreme values (from a fuzzer, say) cannot overflow. Years past
+ * int range are not produced by valid dates. */
+static inline void civil_from_days(int32_t days, int *y, int *m, int *d)
 {
-	z += 719468;
-	const int era = (z >= 0 ? z : z - 146096) / 146097;
-	const int doe = z - era * 146097;
+	const int64_t z = (int64_t)days + 719468;
+	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	const int doe = (int)(z - era * 146097);
 	const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	const int mp = (5 * doy + 2) / 153;
 	*d = doy - (153 * mp + 2) / 5 + 1;
 	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 /* 0 = Monday ... 6 = Sunday. 1970-01-01 was a Thursday. */

@@ -32,11 +32,57 @@
  *                   -> {ids:[n,...], batch:n|null}
  *   request.list    {status?:[s,..], agency?, project?, tag?, all?:bool}
  *                   -> {requests:[request,...]}
- *   request.show    {id} -> {request, events:[event,...]}
+ *                   each request gains next: {kind, what, due, days_left,
+ *                   overdue, state} | null (its most urgent open deadline);
+ *                   sorted by urgency: overdue first (most overdue first),
+ *                   then by due date, then those without a deadline by id.
+ *   request.show    {id, explain?:bool} -> {request, events:[event,...],
+ *                    deadlines:[deadline,...], clock, exhaustion:date|null,
+ *                    limitations:date|null, jurisdiction_info}
+ *                   deadlines in order: determination, expedited,
+ *                   appeal_window, appeal_decision, followup.
+ *                   clock: {state:"running"|"stopped"|"done"|"none",
+ *                    since:date|null, used:n|null, period:n|null,
+ *                    unit:"working"|"calendar"|null}
+ *                   jurisdiction_info: {code, name, citation, confidence,
+ *                    own_calendar:bool, calendar}
  *   request.update  {id, <any request field>?, status?, date?, note?,
  *                    add_tags?:[..], remove_tags?:[..]}
  *                   -> {request, changes:n}
  *   request.note    {id, text} -> {event}
+ *   request.toll    {id, from?:date, until?:date,
+ *                    reason?:"clarification"|"fees", note?}
+ *                   from given: records a new toll (reason required)
+ *                   from..until (until optional = open); only until:
+ *                   closes the open toll. -> {request, deadlines}
+ *   request.extend  {id, date (the notice), days?:n (default: the law's
+ *                    maximum), note?} -> {request, deadlines}
+ *   request.agree   {id, date (the agreed due date), reason}
+ *                   -> {request, deadlines}
+ *   deadlines       {within?:n days, overdue?:bool, project?}
+ *                   -> {deadlines:[{request:id, agency, subject, project,
+ *                    status, kind, what, due, days_left, overdue,
+ *                    state},...]}  sorted by due date; only open
+ *                    requests' live deadlines (not met ones)
+ *   calc            {received:date, jurisdiction?:code (default
+ *                    us-federal), agency?:code (for overrides),
+ *                    tolls?:[{from:date, until:date|null}],
+ *                    extension?:n, explain?:bool}
+ *                   -> {due:date|null, state:"due"|"stopped", start,
+ *                    period, unit, extension, jurisdiction, citation,
+ *                    confidence, overdue_from, exhaustion, limitations,
+ *                    used, explain:[line,...]}
+ *   holidays        {year?:n (default this year), jurisdiction?:code
+ *                    (default us-federal)}
+ *                   -> {jurisdiction, calendar, own_calendar:bool, year,
+ *                    days:[{date, weekday:"Mon", name, closure:bool,
+ *                    observed:bool},...]}
+ *   holidays.import {calendar:name, ics?:text (iCalendar), url?}
+ *                   -> {added:n, skipped:n, calendar}
+ *   jurisdiction.list {} -> {jurisdictions:[{code, name, citation,
+ *                    confidence, calendar, own_calendar,
+ *                    initial:{days, unit, extension}|null,
+ *                    followup_every:n|null},...]}
  *   agency.add      {code, name, parent?, jurisdiction?, email?, portal?,
  *                    address?} -> {agency}
  *   agency.list     {} -> {agencies:[agency,...]}
@@ -52,6 +98,15 @@
  * An event object: id, request (id or null), agency (code or null), at,
  * actor, kind, field, from, to, date, note.
  * An agency object: code, name, parent, jurisdiction, email, portal, address.
+ * A deadline object: kind ("determination"|"expedited"|"appeal_window"|
+ * "appeal_decision"|"followup"), what (human label, "FOIA response due"),
+ * state ("due": upcoming or today | "overdue" | "stopped": clock stopped,
+ * no date | "met": answered on met_on | "agreed": due is an agreed date,
+ * otherwise like due), due:date|null, days_left:n|null (negative when
+ * overdue), overdue:bool, met_on:date|null, assumed_start:bool (receipt
+ * date unknown: counted from sent), start:date|null, period:n,
+ * unit:"working"|"calendar", extension:n, explain:[line,...] (only when
+ * the params had explain:true).
  */
 #ifndef FOIA_PROTOCOL_H
 #define FOIA_PROTOCOL_H
@@ -73,6 +128,16 @@
 #define FOIA_M_AGENCY_LIST    "agency.list"
 #define FOIA_M_AGENCY_SHOW    "agency.show"
 #define FOIA_M_AGENCY_UPDATE  "agency.update"
+
+/* Deadlines, calendars and jurisdictions. */
+#define FOIA_M_REQUEST_TOLL	 "request.toll"
+#define FOIA_M_REQUEST_EXTEND	 "request.extend"
+#define FOIA_M_REQUEST_AGREE	 "request.agree"
+#define FOIA_M_DEADLINES	 "deadlines"
+#define FOIA_M_CALC		 "calc"
+#define FOIA_M_HOLIDAYS		 "holidays"
+#define FOIA_M_HOLIDAYS_IMPORT	 "holidays.import"
+#define FOIA_M_JURISDICTION_LIST "jurisdiction.list"
 
 /* Error codes. The CLI maps them to exit codes (see cli/). */
 #define FOIA_E_PARSE	  "parse_error"	   /* not JSON, or not an object */
@@ -118,5 +183,9 @@
 #define FOIA_FEE_CATEGORY_NAMES                                                \
 	"commercial", "educational", "noncommercial-scientific", "news-media", \
 		"other"
+
+/* Why the clock stops (request.toll): to ask the requester for information
+ * (5 U.S.C. 552(a)(6)(A)(ii)(I)), or to clarify fees ((ii)(II)). */
+#define FOIA_TOLL_REASON_NAMES "clarification", "fees"
 
 #endif

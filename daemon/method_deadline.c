@@ -1,0 +1,437 @@
+/*
+ * method_deadline.c: the methods that move a request's clocks (toll,
+ * extend, agree) and the cross-request list of what falls due.
+ *
+ * A clock-moving change is an event like any other. Before it is written,
+ * the request's deadlines are recomputed in memory with the new event in
+ * place, so a change the engine would refuse (a toll ending before it
+ * starts, a date outside the calendar) is refused with the engine's own
+ * words and nothing is stored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline_json.h"
+#include "event_list.h"
+#include "foia/civil.h"
+#include "foia/protocol.h"
+#include "method_util.h"
+#include "methods.h"
+#include "validate.h"
+
+/* Everything a clock method needs about its request. */
+struct clocked {
+	struct request r;
+	struct event_list ev;
+	const struct jurisdiction *law;
+	const struct juris_calendar *cal;
+	int32_t start; /* received, else sent */
+};
+
+static void clocked_free(struct clocked *k)
+{
+	request_clear(&k->r);
+	event_list_free(&k->ev);
+}
+
+static int clocked_load(struct call *c, json_t *params, struct clocked *k)
+{
+	int64_t id;
+	memset(k, 0, sizeof(*k));
+	if (param_id(c, params, "id", &id) < 0 ||
+	    request_load(c, id, &k->r) < 0)
+		return -1;
+	if (!k->r.sent && !k->r.received)
+		return call_error(c, FOIA_E_CONFLICT,
+				  "request %lld has not been sent: its clock "
+				  "has not started",
+				  (long long)id);
+	if (!civil_parse(k->r.received ? k->r.received : k->r.sent, &k->start))
+		return call_error(c, FOIA_E_INTERNAL, "bad stored date");
+	k->law = jurisdiction_find(&c->d->laws, k->r.jurisdiction);
+	k->cal = k->law ? jurisdiction_calendar(&c->d->laws, k->law) : NULL;
+	if (!k->law || !k->cal)
+		return call_error(c, FOIA_E_CONFLICT,
+				  "no law loaded for jurisdiction '%s': its "
+				  "clocks cannot be computed",
+				  k->r.jurisdiction);
+	int rc = event_list_load(c->d->store, id, &k->ev);
+	return rc == STORE_OK ? 0 : store_failure(c, rc, "read the history");
+}
+
+/* A required date param, not before the clock started. */
+static int clock_date(struct call *c, json_t *params, const char *key,
+		      const struct clocked *k, int32_t *out)
+{
+	const char *s;
+	char err[256], start[16];
+	if (param_string(c, params, key, &s) < 0)
+		return -1;
+	if (!s)
+		return call_error(c, FOIA_E_INVALID, "'%s' is required", key);
+	if (!check_date(key, s, err, sizeof(err)) || !civil_parse(s, out))
+		return call_error(c, FOIA_E_INVALID, "%s", err);
+	if (*out < k->start) {
+		civil_format(k->start, start, sizeof(start));
+		return call_error(c, FOIA_E_INVALID,
+				  "%s %s is before the request was %s on %s",
+				  key, s, k->r.received ? "received" : "sent",
+				  start);
+	}
+	return 0;
+}
+
+static int optional_note(struct call *c, json_t *params, const char **note)
+{
+	char err[256];
+	if (param_string(c, params, "note", note) < 0)
+		return -1;
+	if (*note &&
+	    !check_text("note", *note, FOIA_MAX_NOTE, true, err, sizeof(err)))
+		return call_error(c, FOIA_E_INVALID, "%s", err);
+	if (*note && !**note)
+		*note = NULL;
+	return 0;
+}
+
+/* Check e against the engine with it in place, write it, and answer with
+ * the request and its new deadlines. */
+static int commit_clock_event(struct call *c, struct clocked *k,
+			      struct event *e, json_t **result)
+{
+	struct rd_set set;
+	char err[512];
+	struct event *v = realloc(k->ev.v, (k->ev.n + 1) * sizeof(*v));
+	if (!v)
+		return call_error(c, FOIA_E_INTERNAL, "out of memory");
+	k->ev.v = v;
+	k->ev.cap = k->ev.n + 1;
+	v[k->ev.n] = *e;
+	int rc = request_deadlines(&k->r, v, k->ev.n + 1, k->law, k->cal->cal,
+				   today_days(), false, &set, err, sizeof(err));
+	if (rc < 0)
+		return call_error(c, FOIA_E_INVALID, "%s", err);
+	e->request_id = k->r.id;
+	e->actor = (char *)c->peer->name;
+	rc = store_event_append(c->d->store, e);
+	free(e->at);
+	e->at = NULL;
+	if (rc != STORE_OK)
+		return store_failure(c, rc, "record the change");
+	*result = json_pack("{s:o}", "request",
+			    request_to_json(&k->r, today_days()));
+	if (!*result)
+		return call_error(c, FOIA_E_INTERNAL, "out of memory");
+	if (request_add_deadlines(c, &k->r, *result, false) < 0) {
+		json_decref(*result);
+		*result = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* --- request.toll ------------------------------------------------------ */
+
+static int toll_open(struct call *c, json_t *params, struct clocked *k,
+		     json_t **result)
+{
+	static const char *const reasons[] = {"clarification", "fees", NULL};
+	const char *reason, *note;
+	char err[256], a[16], b[16];
+	int32_t from, until = 0, since;
+	bool closed = json_object_get(params, "until") != NULL;
+
+	if (clock_date(c, params, "from", k, &from) < 0 ||
+	    (closed && clock_date(c, params, "until", k, &until) < 0) ||
+	    param_string(c, params, "reason", &reason) < 0 ||
+	    optional_note(c, params, &note) < 0)
+		return -1;
+	if (!reason)
+		return call_error(c, FOIA_E_INVALID,
+				  "a toll needs a reason (clarification or "
+				  "fees)");
+	if (!check_enum("reason", reason, reasons, err, sizeof(err)))
+		return call_error(c, FOIA_E_INVALID, "%s", err);
+	if (request_open_toll(k->ev.v, k->ev.n, &since)) {
+		civil_format(since, a, sizeof(a));
+		return call_error(c, FOIA_E_CONFLICT,
+				  "request %lld already has a toll open since "
+				  "%s; close it first with 'foia toll %lld "
+				  "--until DATE'",
+				  (long long)k->r.id, a, (long long)k->r.id);
+	}
+	civil_format(from, a, sizeof(a));
+	civil_format(until, b, sizeof(b));
+	if (closed && until < from)
+		return call_error(c, FOIA_E_INVALID,
+				  "toll answered %s before it was asked %s", b,
+				  a);
+	struct event e = {.kind = "toll",
+			  .field = (char *)reason,
+			  .date = a,
+			  .new_value = closed ? b : NULL,
+			  .note = (char *)note};
+	return commit_clock_event(c, k, &e, result);
+}
+
+static int toll_close(struct call *c, json_t *params, struct clocked *k,
+		      json_t **result)
+{
+	const char *note;
+	char a[16], b[16];
+	int32_t until, since;
+
+	if (clock_date(c, params, "until", k, &until) < 0 ||
+	    optional_note(c, params, &note) < 0)
+		return -1;
+	if (!request_open_toll(k->ev.v, k->ev.n, &since))
+		return call_error(c, FOIA_E_CONFLICT,
+				  "request %lld has no open toll to close",
+				  (long long)k->r.id);
+	civil_format(since, a, sizeof(a));
+	civil_format(until, b, sizeof(b));
+	if (until < since)
+		return call_error(c, FOIA_E_INVALID,
+				  "toll answered %s before it was asked %s", b,
+				  a);
+	struct event e = {.kind = "toll-end", .date = b, .note = (char *)note};
+	return commit_clock_event(c, k, &e, result);
+}
+
+int method_request_toll(struct call *c, json_t *params, json_t **result)
+{
+	static const char *const allowed[] = {"id",	"from", "until",
+					      "reason", "note", NULL};
+	struct clocked k;
+	int rc = -1;
+	if (params_known(c, params, allowed, false) < 0)
+		return -1;
+	if (clocked_load(c, params, &k) == 0)
+		rc = json_object_get(params, "from")
+			     ? toll_open(c, params, &k, result)
+			     : toll_close(c, params, &k, result);
+	clocked_free(&k);
+	return rc;
+}
+
+/* --- request.extend ---------------------------------------------------- */
+
+static int extension_days(struct call *c, json_t *params,
+			  const struct clocked *k, int *days)
+{
+	bool appeal;
+	int used = request_extension_used(k->ev.v, k->ev.n, &appeal);
+	const struct juris_clock *clk =
+		appeal ? &k->law->appeal_decision : &k->law->initial;
+	const char *what = appeal ? "appeal decision" : "response";
+	int max = clk->rule.ext_max;
+	json_t *v = json_object_get(params, "days");
+
+	if (!clk->set || max == 0)
+		return call_error(c, FOIA_E_CONFLICT,
+				  "%s allows no extension of the %s period",
+				  k->law->citation, what);
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		  json_integer_value(v) > DEADLINE_MAX_DAYS))
+		return call_error(c, FOIA_E_INVALID,
+				  "'days' must be a positive number of days");
+	if (!v && max < 0)
+		return call_error(c, FOIA_E_INVALID,
+				  "%s sets no maximum extension: give the "
+				  "days of the notice",
+				  k->law->citation);
+	*days = v ? (int)json_integer_value(v) : max - used;
+	if (*days < 1)
+		return call_error(c, FOIA_E_CONFLICT,
+				  "the %d %s days of extension that %s allows "
+				  "are already recorded; record a longer "
+				  "period as an agreed date ('foia agree')",
+				  max, unit_name(clk->rule.ext_unit),
+				  k->law->citation);
+	if (max >= 0 && used + *days > max)
+		return call_error(c, FOIA_E_CONFLICT,
+				  "an extension of %d %s days (%d already "
+				  "recorded) is over the %d that %s allows; "
+				  "record a longer period as an agreed date "
+				  "('foia agree')",
+				  *days, unit_name(clk->rule.ext_unit), used,
+				  max, k->law->citation);
+	return 0;
+}
+
+int method_request_extend(struct call *c, json_t *params, json_t **result)
+{
+	static const char *const allowed[] = {"id", "date", "days", "note",
+					      NULL};
+	struct clocked k;
+	const char *note;
+	char d[16], n[16];
+	int32_t date;
+	int days = 0, rc = -1;
+
+	if (params_known(c, params, allowed, false) < 0)
+		return -1;
+	if (clocked_load(c, params, &k) == 0 &&
+	    clock_date(c, params, "date", &k, &date) == 0 &&
+	    optional_note(c, params, &note) == 0 &&
+	    extension_days(c, params, &k, &days) == 0) {
+		civil_format(date, d, sizeof(d));
+		snprintf(n, sizeof(n), "%d", days);
+		struct event e = {.kind = "extension",
+				  .field = "days",
+				  .date = d,
+				  .new_value = n,
+				  .note = (char *)note};
+		rc = commit_clock_event(c, &k, &e, result);
+	}
+	clocked_free(&k);
+	return rc;
+}
+
+/* --- request.agree ----------------------------------------------------- */
+
+int method_request_agree(struct call *c, json_t *params, json_t **result)
+{
+	static const char *const allowed[] = {"id", "date", "reason", NULL};
+	struct clocked k;
+	const char *reason;
+	char d[16], err[256];
+	int32_t date;
+	int rc = -1;
+
+	if (params_known(c, params, allowed, false) < 0)
+		return -1;
+	if (clocked_load(c, params, &k) == 0 &&
+	    clock_date(c, params, "date", &k, &date) == 0 &&
+	    param_string(c, params, "reason", &reason) == 0) {
+		if (!reason || !*reason)
+			call_error(c, FOIA_E_INVALID,
+				   "an agreed date needs a reason");
+		else if (!check_text("reason", reason, FOIA_MAX_NOTE, true, err,
+				     sizeof(err)))
+			call_error(c, FOIA_E_INVALID, "%s", err);
+		else {
+			char today[16];
+			today_string(today, sizeof(today));
+			civil_format(date, d, sizeof(d));
+			struct event e = {.kind = "agreed",
+					  .field = "due",
+					  .date = today,
+					  .new_value = d,
+					  .note = (char *)reason};
+			rc = commit_clock_event(c, &k, &e, result);
+		}
+	}
+	clocked_free(&k);
+	return rc;
+}
+
+/* --- deadlines ----------------------------------------------------------- */
+
+struct due_walk {
+	struct call *c;
+	json_t *out;
+	int32_t today;
+	bool overdue_only;
+	bool has_within;
+	int within;
+};
+
+static bool wanted(const struct due_walk *w, const struct rd_deadline *d)
+{
+	if (!d->has_due || d->state == RD_STATE_MET)
+		return false;
+	if (w->overdue_only && d->state != RD_STATE_OVERDUE)
+		return false;
+	return !w->has_within || d->due - w->today <= w->within;
+}
+
+static int due_one(const struct request *r, void *arg)
+{
+	struct due_walk *w = arg;
+	struct rd_set set;
+	if (request_deadline_set(w->c, r, false, &set) < 0)
+		return -1;
+	for (size_t i = 0; i < set.n; i++) {
+		const struct rd_deadline *d = &set.v[i];
+		if (!wanted(w, d))
+			continue;
+		json_t *o = deadline_to_json(d, w->today);
+		if (!o)
+			return -1;
+		json_object_set_new(o, "request", json_integer(r->id));
+		json_object_set_new(o, "agency", json_string(r->agency));
+		json_object_set_new(o, "subject", json_string(r->subject));
+		json_object_set_new(o, "project",
+				    r->project ? json_string(r->project)
+					       : json_null());
+		json_object_set_new(o, "status", json_string(r->status));
+		if (json_array_append_new(w->out, o) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int by_due(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int cmp = strcmp(json_string_value(json_object_get(a, "due")),
+			 json_string_value(json_object_get(b, "due")));
+	if (cmp)
+		return cmp;
+	json_int_t ia = json_integer_value(json_object_get(a, "request"));
+	json_int_t ib = json_integer_value(json_object_get(b, "request"));
+	return ia < ib ? -1 : ia > ib;
+}
+
+static int sort_json_array(json_t *a, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(a);
+	if (n < 2)
+		return 0;
+	json_t **v = malloc(n * sizeof(*v));
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(a, i));
+	qsort(v, n, sizeof(*v), cmp);
+	json_array_clear(a);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, v[i]);
+	free(v);
+	return 0;
+}
+
+int method_deadlines(struct call *c, json_t *params, json_t **result)
+{
+	static const char *const allowed[] = {"within", "overdue", "project",
+					      NULL};
+	struct request_filter f = {.open_only = true};
+	struct due_walk w = {.c = c, .today = today_days()};
+	json_t *within = json_object_get(params, "within");
+
+	if (params_known(c, params, allowed, false) < 0 ||
+	    param_string(c, params, "project", &f.project) < 0)
+		return -1;
+	if (within &&
+	    (!json_is_integer(within) || json_integer_value(within) < 0 ||
+	     json_integer_value(within) > DEADLINE_MAX_DAYS))
+		return call_error(c, FOIA_E_INVALID,
+				  "'within' must be a number of days");
+	w.has_within = within != NULL;
+	w.within = within ? (int)json_integer_value(within) : 0;
+	w.overdue_only = json_is_true(json_object_get(params, "overdue"));
+	if (!(w.out = json_array()))
+		return call_error(c, FOIA_E_INTERNAL, "out of memory");
+	int rc = store_request_list(c->d->store, &f, due_one, &w);
+	if (rc != STORE_OK || sort_json_array(w.out, by_due) < 0) {
+		json_decref(w.out);
+		if (c->err_code)
+			return -1;
+		return rc > 0 ? store_failure(c, rc, "list requests")
+			      : call_error(c, FOIA_E_INTERNAL, "out of memory");
+	}
+	*result = json_pack("{s:o}", "deadlines", w.out);
+	return *result ? 0 : call_error(c, FOIA_E_INTERNAL, "out of memory");
+}
