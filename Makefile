@@ -24,11 +24,13 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 # Debian packages: to build, then to test.
 BUILD_DEPS = gcc make pkg-config libsqlite3-dev libjansson-dev libconfig-dev \
              libcurl4-openssl-dev libical-dev libcsv-dev
-TEST_DEPS  = libcmocka-dev python3 sqlite3 procps clang libclang-rt-14-dev
+TEST_DEPS  = libcmocka-dev python3 sqlite3 procps clang libclang-rt-14-dev chromium python3-aiosmtpd
 DEPS       = $(BUILD_DEPS) $(TEST_DEPS)
 
 PKGS_DAEMON = sqlite3 jansson libconfig libical libcurl
 PKGS_CLI    = jansson
+# libcsv has no pkg-config file.
+LIBS_DAEMON = -lcsv
 
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes
@@ -63,7 +65,7 @@ DLIB_OBJ    = $(DAEMON_LIB:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ     = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-HEADERS     = $(wildcard include/foia/*.h daemon/*.h cli/*.h)
+HEADERS     = $(wildcard include/foia/*.h daemon/*.h cli/*.h tests/unit/*.h)
 
 .PHONY: all run check asan deps install clean format unit integration bench
 
@@ -95,7 +97,7 @@ $(BUILD)/libfoiad.a: $(DLIB_OBJ)
 
 $(BUILD)/foiad: $(BUILD)/obj/daemon/main.o $(BUILD)/libfoiad.a
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON))
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON)) $(LIBS_DAEMON)
 
 $(BUILD)/foia: $(CLI_OBJ)
 	$(say) LD $@
@@ -105,7 +107,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfoiad.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(say) TEST $@
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON) cmocka) -o $@ $< \
-	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON) cmocka)
+	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON) cmocka) $(LIBS_DAEMON)
 
 check: all $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run $(UNIT_BIN) tests/fuzz/smoke
@@ -190,7 +192,7 @@ $(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libfoiad.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(say) FUZZ $@
 	$(Q)$(CC) $(CFLAGS_ALL) $(FUZZ_SAN) $(call pkgcflags,$(PKGS_DAEMON)) \
-	    -o $@ $< $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON))
+	    -o $@ $< $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON)) $(LIBS_DAEMON)
 
 fuzz: fuzz-build
 	@BUILD=$(BUILD) FUZZ_NO_BUILD=1 tests/fuzz/smoke --seconds $(FUZZ_SECONDS)
@@ -209,4 +211,4 @@ $(BUILD)/bin/bench_%: tests/bench/bench_%.c $(BUILD)/libfoiad.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(say) BENCH $@
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON)) -o $@ $< \
-	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON))
+	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON)) $(LIBS_DAEMON)

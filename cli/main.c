@@ -13,10 +13,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_export.h"
 #include "client.h"
 #include "foia/protocol.h"
 #include "options.h"
 #include "render.h"
+#include "report.h"
 
 #define HELP_WIDTH 80
 #define OPT_COLUMN 28 /* where option help starts */
@@ -30,6 +32,7 @@ static const char *const agency_add_required[] = {"name", NULL};
 static const char *const date_required[] = {"date", NULL};
 static const char *const agree_required[] = {"date", "reason", NULL};
 static const char *const toll_one_of[] = {"from", "until", NULL};
+static const char *const remind_one_of[] = {"in", "on", NULL};
 static const char *const calc_required[] = {"received", NULL};
 static const char *const import_required[] = {"calendar", NULL};
 
@@ -162,6 +165,22 @@ static const struct command commands[] = {
 	 .usage = "foia deadlines [--within <days>] [--overdue] "
 		  "[--project <project>] [--json | --csv]",
 	 .summary = "list the deadlines of open requests by due date"},
+	{.name = "remind",
+	 .run = cmd_remind,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = request_id_args,
+	 .groups = remind_groups,
+	 .one_of = remind_one_of,
+	 .usage = "foia remind <id> --in <span> | --on <date> "
+		  "[--note <text>] [--json]",
+	 .summary = "remind the group of a request on a later day"},
+	{.name = "reminders",
+	 .run = cmd_reminders,
+	 .groups = reminders_groups,
+	 .usage = "foia reminders [--pending | --sent] [--limit <n>] "
+		  "[--json]",
+	 .summary = "list the reminders queued, sent and scheduled"},
 	{.name = "calc",
 	 .run = cmd_calc,
 	 .groups = calc_groups,
@@ -177,6 +196,12 @@ static const struct command commands[] = {
 		  "[--json]",
 	 .summary = "list the days off a law's clock skips in a year",
 	 .subs = holidays_commands},
+	{.name = "ics",
+	 .run = cmd_ics,
+	 .groups = ics_groups,
+	 .usage = "foia ics [--project <project>]",
+	 .summary = "print the iCalendar feed of the deadlines of open "
+		    "requests"},
 	{.name = "jurisdictions",
 	 .run = cmd_jurisdictions,
 	 .groups = jurisdictions_groups,
@@ -194,6 +219,27 @@ static const struct command commands[] = {
 	 .usage = "foia agency <command> [<args>]",
 	 .summary = "add, list, show and change agencies",
 	 .subs = agency_commands},
+	{.name = "report",
+	 .run = cmd_report,
+	 .groups = report_groups,
+	 .usage = "foia report [--project <p>] [--agency <code>] [--since "
+		  "<date>] [--until <date>] [--member <name>] [--format "
+		  "text|markdown|csv|json|html] [--output <file>]",
+	 .summary = "the group status report"},
+	{.name = "export",
+	 .run = cmd_export,
+	 .groups = export_groups,
+	 .usage = "foia export [--format json|csv]",
+	 .summary = "print a JSON backup of everything, or requests as CSV"},
+	{.name = "import",
+	 .run = cmd_import,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = import_args,
+	 .groups = import_groups,
+	 .usage = "foia import <file> [--format json|csv|muckrock] "
+		  "[--skip-bad] [--json]",
+	 .summary = "restore a backup, or bring in requests from CSV"},
 	{.name = "status",
 	 .run = cmd_status,
 	 .groups = status_groups,

@@ -20,6 +20,7 @@
 
 #include "foia/civil.h"
 #include "foia/protocol.h"
+#include "foia/utf8.h"
 #include "options.h"
 
 const char *const foia_statuses[] = {FOIA_STATUS_NAMES, NULL};
@@ -47,54 +48,9 @@ struct seen {
 
 /* --- value checks -------------------------------------------------- */
 
-/* Length of the sequence led by byte c (beyond c itself) and the range of
- * its second byte, which is where overlongs and surrogates are refused. */
-static bool utf8_lead(unsigned c, size_t *n, unsigned *lo, unsigned *hi)
-{
-	*lo = 0x80;
-	*hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF) {
-		*n = 1;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		*n = 2;
-		if (c == 0xE0)
-			*lo = 0xA0; /* overlong */
-		else if (c == 0xED)
-			*hi = 0x9F; /* U+D800..U+DFFF */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		*n = 3;
-		if (c == 0xF0)
-			*lo = 0x90; /* overlong */
-		else if (c == 0xF4)
-			*hi = 0x8F; /* past U+10FFFF */
-	} else {
-		return false; /* stray continuation, C0/C1, F5..FF */
-	}
-	return true;
-}
-
 bool utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + len;
-
-	while (p < end) {
-		unsigned c = *p++;
-		size_t n;
-		unsigned lo, hi;
-
-		if (c < 0x80)
-			continue;
-		if (!utf8_lead(c, &n, &lo, &hi) || (size_t)(end - p) < n)
-			return false;
-		if (p[0] < lo || p[0] > hi)
-			return false;
-		for (size_t i = 1; i < n; i++)
-			if ((p[i] & 0xC0) != 0x80)
-				return false;
-		p += n;
-	}
-	return true;
+	return foia_utf8_invalid_at(s, len) == len;
 }
 
 int check_text(const char *label, const char *s, size_t len, size_t limit)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_notify.h"
 #include "paths.h"
 
 void config_error_add(struct config_errors *errs, const char *file, int line,
@@ -98,6 +99,7 @@ int config_defaults(struct config *cfg, bool system_mode)
 	cfg->agencies = strdup(FOIAD_DATADIR "/agencies.conf");
 	cfg->jurisdictions = strdup(FOIAD_DATADIR "/jurisdictions.conf");
 	cfg->client_timeout = 30;
+	cfg->report_min_sample = 5;
 	cfg->log_level = LOG_LVL_INFO;
 	memcpy(cfg->reminders.leads, default_leads, sizeof(default_leads));
 	cfg->reminders.nleads = sizeof(default_leads) / sizeof(default_leads[0]);
@@ -122,6 +124,7 @@ void config_clear(struct config *cfg)
 	free(cfg->calendar.directory);
 	free(cfg->calendar.domain);
 	free(cfg->reminders.timezone);
+	config_notify_clear(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -135,6 +138,7 @@ static int copy_config(struct config *dst, const struct config *src)
 	dst->jurisdictions = dup_or_null(src->jurisdictions);
 	dst->access_group = dup_or_null(src->access_group);
 	dst->client_timeout = src->client_timeout;
+	dst->report_min_sample = src->report_min_sample;
 	dst->log_level = src->log_level;
 	dst->calendar.directory = dup_or_null(src->calendar.directory);
 	dst->calendar.domain = dup_or_null(src->calendar.domain);
@@ -143,6 +147,10 @@ static int copy_config(struct config *dst, const struct config *src)
 	if ((src->calendar.directory && !dst->calendar.directory) ||
 	    (src->calendar.domain && !dst->calendar.domain) ||
 	    (src->reminders.timezone && !dst->reminders.timezone)) {
+		config_clear(dst);
+		return -1;
+	}
+	if (config_notify_copy(dst, src) < 0) {
 		config_clear(dst);
 		return -1;
 	}
@@ -566,6 +574,38 @@ static void apply_reminders(struct setting_ctx *c, config_setting_t *s)
 		    "reminders = { leads = [7, 1, 0]; };");
 }
 
+/* smtp, webhook, caldav and projects: config_notify.c. */
+static void apply_notify(struct setting_ctx *c, config_setting_t *s)
+{
+	config_notify_apply(c->file, c->cfg, c->errs, s);
+}
+
+/* report = { min_sample = 5; }: below that many answers an agency's
+ * performance statistics are hidden (too few to mean anything). */
+static void apply_report_min_sample(struct setting_ctx *c,
+				    config_setting_t *s, const char *qualified)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_INT ||
+	    config_setting_get_int(s) < 1 ||
+	    config_setting_get_int(s) > 100000) {
+		config_error_add(c->errs, c->file,
+				 config_setting_source_line(s),
+				 "'%s' must be a whole number from 1 to 100000",
+				 qualified);
+		return;
+	}
+	c->cfg->report_min_sample = config_setting_get_int(s);
+}
+
+static void apply_report(struct setting_ctx *c, config_setting_t *s)
+{
+	static const struct member members[] = {
+		{"min_sample", apply_report_min_sample},
+	};
+	apply_group(c, s, "report", members, 1,
+		    "report = { min_sample = 5; };");
+}
+
 static const struct setting settings[] = {
 	{"socket", apply_socket},
 	{"database", apply_database},
@@ -574,8 +614,13 @@ static const struct setting settings[] = {
 	{"client_timeout", apply_client_timeout},
 	{"log_level", apply_log_level},
 	{"access", apply_access},
+	{"smtp", apply_notify},
+	{"webhook", apply_notify},
+	{"caldav", apply_notify},
+	{"projects", apply_notify},
 	{"calendar", apply_calendar},
 	{"reminders", apply_reminders},
+	{"report", apply_report},
 };
 
 static void apply_setting(struct setting_ctx *c, config_setting_t *s)

@@ -49,6 +49,37 @@ struct reminders_config {
 	enum reminders_digest digest;
 };
 
+/* Where reminders go (config_notify.c). Every block is optional: an
+ * absent one leaves its url NULL. */
+struct smtp_config {
+	char *url;  /* smtp://host[:port] or smtps://...; NULL: no email */
+	char *from; /* sender address */
+	char **to;  /* the group's addresses */
+	size_t nto;
+	char *user;	     /* NULL: no authentication */
+	char *password_file; /* with user: not readable by group or others */
+	bool starttls; /* smtp://: STARTTLS required (the default; a server
+			  on a loopback address may go without) */
+};
+
+struct webhook_config {
+	char *url; /* http(s) URL that takes a JSON POST; NULL: none */
+};
+
+struct caldav_config {
+	char *url; /* collection URL; NULL: no publishing */
+	char *user;
+	char *password_file;
+};
+
+/* A project's own recipients, in place of smtp.to and webhook.url. */
+struct project_config {
+	char *name;
+	char **to; /* NULL: smtp.to */
+	size_t nto;
+	char *webhook; /* NULL: webhook.url */
+};
+
 struct config {
 	char *file; /* the file read, or NULL when none was */
 	char *socket;
@@ -60,6 +91,12 @@ struct config {
 	enum log_level log_level;
 	struct calendar_config calendar;
 	struct reminders_config reminders;
+	struct smtp_config smtp;
+	struct webhook_config webhook;
+	struct caldav_config caldav;
+	struct project_config *projects;
+	size_t nprojects;
+	int report_min_sample; /* report: fewest answers to show a statistic */
 };
 
 /* Fill cfg with the built-in defaults of the mode (system when root). */
@@ -77,6 +114,10 @@ typedef int (*agency_seed_fn)(const struct agency *a, void *arg, char *err,
 			      size_t errlen);
 int config_load_agencies(const char *file, agency_seed_fn cb, void *arg,
 			 struct config_errors *errs);
+
+/* The project named name (compared exactly), or NULL. */
+const struct project_config *config_project(const struct config *cfg,
+					    const char *name);
 
 void config_error_add(struct config_errors *errs, const char *file, int line,
 		      const char *fmt, ...)

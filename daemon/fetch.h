@@ -65,13 +65,13 @@ enum fetch_verb {
 /* What to send. Everything is copied by fetch_send_start. */
 struct fetch_send {
 	enum fetch_verb verb;
-	const char *url;	 /* smtp:// or smtps:// for mail; else http(s) */
-	const char *user;	 /* NULL: no authentication */
-	const char *password;	 /* with user; never logged */
-	const char *mail_from;	 /* SMTP: the envelope sender address */
-	const char *const *rcpt; /* SMTP: recipients, NULL-terminated */
-	bool require_tls;	 /* SMTP smtp://: fail unless STARTTLS works
-				    (otherwise TLS is used when offered) */
+	const char *url;       /* smtp:// or smtps:// for mail; else http(s) */
+	const char *user;      /* NULL: no authentication */
+	const char *password;  /* with user; never logged */
+	const char *mail_from; /* SMTP: the envelope sender address */
+	const char *const *rcpt;    /* SMTP: recipients, NULL-terminated */
+	bool require_tls;	    /* SMTP smtp://: fail unless STARTTLS works
+				       (otherwise TLS is used when offered) */
 	const char *const *headers; /* HTTP: "Name: value", NULL-terminated */
 	const char *body;	    /* SMTP, POST, PUT */
 	size_t len;

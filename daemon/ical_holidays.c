@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "foia/civil.h"
+#include "validate.h"
 #include "workcal.h"
 
 /* Steps of one rule's expansion, dates before first_year included. */
@@ -78,41 +79,6 @@ void ical_days_free(struct ical_days *days)
 		free(days->v[i].name);
 	free(days->v);
 	memset(days, 0, sizeof(*days));
-}
-
-/* Offset of the first byte that is not valid UTF-8 (overlong forms,
- * surrogates and values past U+10FFFF included), or len. */
-static size_t utf8_bad_at(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
-		uint32_t cp, min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return i;
-		}
-		if (len - i <= n)
-			return i;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
-	}
-	return len;
 }
 
 /* After an optional byte-order mark and blank lines. */
@@ -529,7 +495,7 @@ int ical_holidays_parse(const char *text, size_t len, int first_year,
 	if (memchr(text, '\0', len))
 		return fail(&p, "not an iCalendar file (it contains a NUL "
 				"byte)");
-	size_t bad = utf8_bad_at((const unsigned char *)text, len);
+	size_t bad = utf8_invalid_at(text, len);
 	if (bad < len)
 		return fail(&p,
 			    "the iCalendar file is not valid UTF-8 (at "

@@ -17,12 +17,14 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "feeds.h"
 #include "fetch.h"
 #include "foia/protocol.h"
 #include "holiday_load.h"
 #include "listener.h"
 #include "log.h"
 #include "paths.h"
+#include "scheduler.h"
 #include "sdnotify.h"
 #include "seed.h"
 #include "server.h"
@@ -329,12 +331,17 @@ int main(int argc, char **argv)
 	}
 	if (server_init(&s, &d, l.fd, reload) < 0)
 		fatal("cannot set up signal handling");
+	if (feeds_init(&d) < 0)
+		fatalx("cannot set up the calendar feeds");
+	if (scheduler_init(&d) < 0)
+		fatalx("cannot set up the reminder scheduler");
 	d.started = time(NULL);
 	log_info("listening on %s (%s mode), database %s", l.path,
 		 d.system_mode ? "system" : "user", d.cfg.database);
 	sd_notify_state("READY=1");
 	server_run(&s);
 	sd_notify_state("STOPPING=1");
+	feeds_shutdown(&d); /* a change still waiting to be written */
 	/* Before server_free: a download cut short still answers (to no
 	 * one) through the server. */
 	fetch_cleanup();

@@ -43,6 +43,17 @@ static const struct method methods[] = {
 	 "add holidays to a calendar from an iCalendar file or URL"},
 	{FOIA_M_JURISDICTION_LIST, method_jurisdiction_list, PERM_READ,
 	 "the laws foiad knows"},
+	{FOIA_M_REPORT, method_report, PERM_READ, "the group status report"},
+	{FOIA_M_EXPORT, method_export, PERM_READ,
+	 "the database as a JSON backup, or requests as CSV"},
+	{FOIA_M_IMPORT, method_import_requests, PERM_ADMIN,
+	 "restore a backup, or bring in requests from CSV"},
+	{FOIA_M_ICS, method_ics, PERM_READ,
+	 "the iCalendar feed of the deadlines of open requests"},
+	{FOIA_M_REMIND, method_remind, PERM_WRITE,
+	 "a personal reminder about a request on a later day"},
+	{FOIA_M_REMINDERS, method_reminders, PERM_READ,
+	 "the reminders queued, sent and scheduled"},
 };
 
 const struct method *method_find(const char *name)

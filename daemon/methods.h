@@ -48,5 +48,11 @@ int method_calc(struct call *c, json_t *params, json_t **result);
 int method_holidays(struct call *c, json_t *params, json_t **result);
 int method_holidays_import(struct call *c, json_t *params, json_t **result);
 int method_jurisdiction_list(struct call *c, json_t *params, json_t **result);
+int method_export(struct call *c, json_t *params, json_t **result);
+int method_import_requests(struct call *c, json_t *params, json_t **result);
+int method_report(struct call *c, json_t *params, json_t **result);
+int method_ics(struct call *c, json_t *params, json_t **result);
+int method_remind(struct call *c, json_t *params, json_t **result);
+int method_reminders(struct call *c, json_t *params, json_t **result);
 
 #endif

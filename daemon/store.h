@@ -160,6 +160,121 @@ int store_holiday_list(struct store *st,
 		       int (*cb)(const struct holiday *, void *), void *arg);
 void holiday_clear(struct holiday *h);
 
+/*
+ * Calendar feeds: what was last published of one deadline of a request
+ * (feeds.c), so a deadline keeps its SEQUENCE, DTSTAMP and LAST-MODIFIED
+ * across regenerations: SEQUENCE grows when its date moves, the time
+ * stamps when its date or any of its text does. Dates and timestamps in
+ * the fixed formats above; kind is a deadline kind name.
+ */
+struct feed_stamp {
+	int64_t request_id;
+	char kind[32];
+	char date[11];
+	int64_t digest; /* of the event's text but the date and stamps */
+	int64_t sequence;
+	char created[21]; /* first published */
+	char changed[21]; /* date or text last changed */
+};
+
+/* Every stamp, by request id; a nonzero cb return stops the walk and is
+ * returned. */
+int store_feed_stamp_list(struct store *st,
+			  int (*cb)(const struct feed_stamp *, void *),
+			  void *arg);
+/* Insert or replace n stamps, all or none. */
+int store_feed_stamp_save(struct store *st, const struct feed_stamp *v,
+			  size_t n);
+
+/*
+ * The reminders' outbox (scheduler.c plans, notifier.c sends). One row is
+ * one message on one channel ("email", "webhook"); key names the reminder
+ * ("12:determination:2025-03-31:7": request, deadline kind, deadline date,
+ * lead in days, negative for a follow-up after the date; "12:snooze:
+ * 2025-05-02:3" for a personal reminder; "digest:weekly:2025-04-07") and
+ * (key, channel) is unique, so adding a row twice adds it once.
+ *
+ * A row's state moves pending -> sending (a transfer started) ->
+ * delivering (the whole message went; the server may have it) -> sent;
+ * or back to pending to retry (a transfer that certainly delivered
+ * nothing), or to failed, or from pending to cancelled.
+ */
+struct outbox_row {
+	int64_t id;
+	char *key;
+	char *channel;
+	int64_t request_id; /* 0 for a digest */
+	char *kind;	    /* deadline kind name, "snooze" or "digest" */
+	char *date;	    /* the deadline's, snooze's or digest's date */
+	int lead;
+	char *summary; /* one line: subject, webhook text */
+	char *body;    /* plain text */
+	char *due_at;  /* when it fell due */
+	char *state;
+	int attempts;
+	char *next_attempt_at; /* pending: not before this; NULL: at once */
+	char *last_error;
+	char *sent_at;
+	bool late; /* queued more than a few minutes after it fell due */
+	char *created;
+};
+
+/* Add r in state pending (r->state ignored) and set r->id; when (key,
+ * channel) is there already, STORE_CONFLICT and nothing changes. */
+int store_outbox_add(struct store *st, struct outbox_row *r);
+/* Is (key, channel) in the outbox, in any state? */
+int store_outbox_has(struct store *st, const char *key, const char *channel,
+		     bool *out);
+int store_outbox_get(struct store *st, int64_t id, struct outbox_row *out);
+/* Rows in state (NULL: any), newest first, at most limit (0: all). */
+int store_outbox_list(struct store *st, const char *state, size_t limit,
+		      int (*cb)(const struct outbox_row *, void *), void *arg);
+/* Pending rows whose next attempt is not after now, oldest first, at most
+ * limit. */
+int store_outbox_due(struct store *st, const char *now, size_t limit,
+		     int (*cb)(const struct outbox_row *, void *), void *arg);
+/* The earliest next attempt of a pending row ("" when one is due at once,
+ * *found false when none is pending). */
+int store_outbox_next_attempt(struct store *st, char out[21], bool *found);
+/* pending -> sending, counting the attempt; STORE_CONFLICT when the row
+ * is not pending. */
+int store_outbox_sending(struct store *st, int64_t id);
+/* sending -> delivering. */
+int store_outbox_delivering(struct store *st, int64_t id);
+/* sending or delivering -> sent, now. */
+int store_outbox_sent(struct store *st, int64_t id);
+/* sending or delivering -> pending, not before next_attempt_at. */
+int store_outbox_retry(struct store *st, int64_t id,
+		       const char *next_attempt_at, const char *error);
+/* Any state but sent -> failed, or pending -> cancelled, with why. */
+int store_outbox_fail(struct store *st, int64_t id, const char *error);
+int store_outbox_cancel(struct store *st, int64_t id, const char *why);
+/* After a restart: rows left sending go back to pending (their message
+ * cannot have been taken whole), rows left delivering fail (it may have
+ * been: sending again could deliver it twice). Counts of each. */
+int store_outbox_recover(struct store *st, int64_t *retried, int64_t *failed);
+void outbox_row_clear(struct outbox_row *r);
+
+/* A personal reminder (`foia remind`): state scheduled until its day
+ * comes, then queued (in the outbox), or cancelled with its request. */
+struct snooze {
+	int64_t id;
+	int64_t request_id;
+	char *date;
+	char *note;
+	char *state;
+	char *created;
+	char *created_by;
+};
+
+/* Add s (state scheduled) and set s->id and s->created. */
+int store_snooze_add(struct store *st, struct snooze *s);
+/* Snoozes in state (NULL: any), by date then id. */
+int store_snooze_list(struct store *st, const char *state,
+		      int (*cb)(const struct snooze *, void *), void *arg);
+int store_snooze_set_state(struct store *st, int64_t id, const char *state);
+void snooze_clear(struct snooze *s);
+
 /* Counts for `status`. */
 int store_count_requests(struct store *st, int64_t *out);
 int store_count_agencies(struct store *st, int64_t *out);

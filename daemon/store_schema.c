@@ -136,6 +136,69 @@ static const char *const migrations[] = {
 	"  created_by TEXT NOT NULL,"
 	"  UNIQUE (calendar, date)"
 	");",
+	/* 3: what the calendar feeds last published of each deadline
+	 * (store_feed.c): its date, a digest of the rest of its text, its
+	 * SEQUENCE, when it first appeared and when it last changed. Keyed
+	 * by request and deadline kind, not by UID, so a change of
+	 * calendar.domain keeps the counts. */
+	"CREATE TABLE feed_event ("
+	"  request_id INTEGER NOT NULL REFERENCES request(id),"
+	"  kind TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  digest INTEGER NOT NULL,"
+	"  sequence INTEGER NOT NULL CHECK (sequence >= 0),"
+	"  created TEXT NOT NULL,"
+	"  changed TEXT NOT NULL,"
+	"  PRIMARY KEY (request_id, kind)"
+	") WITHOUT ROWID;",
+	/* 4: the reminders' outbox (store_outbox.c): one row per message
+	 * and channel, named by an idempotency key (request, deadline kind,
+	 * deadline date, lead) that is unique per channel, so a reminder
+	 * planned twice, before or after a crash, is still sent once. And
+	 * the personal reminders set with `foia remind`. */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  request_id INTEGER REFERENCES request(id),"
+	"  kind TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  lead INTEGER NOT NULL DEFAULT 0,"
+	"  summary TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  due_at TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK ("
+	"    state = 'pending' OR"
+	"    state = 'sending' OR"
+	"    state = 'delivering' OR"
+	"    state = 'sent' OR"
+	"    state = 'failed' OR"
+	"    state = 'cancelled'"
+	"  ),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at TEXT,"
+	"  last_error TEXT,"
+	"  sent_at TEXT,"
+	"  late INTEGER NOT NULL DEFAULT 0 CHECK (late = 0 OR late = 1),"
+	"  created TEXT NOT NULL,"
+	"  UNIQUE (key, channel)"
+	");"
+	"CREATE INDEX outbox_state ON outbox(state, next_attempt_at);"
+	"CREATE INDEX outbox_request ON outbox(request_id);"
+	"CREATE TABLE snooze ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL REFERENCES request(id),"
+	"  date TEXT NOT NULL,"
+	"  note TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'scheduled' CHECK ("
+	"    state = 'scheduled' OR"
+	"    state = 'queued' OR"
+	"    state = 'cancelled'"
+	"  ),"
+	"  created TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	");"
+	"CREATE INDEX snooze_state ON snooze(state);",
 };
 
 enum { NMIGRATIONS = sizeof(migrations) / sizeof(migrations[0]) };

@@ -8,41 +8,16 @@
 #include <string.h>
 
 #include "foia/civil.h"
+#include "foia/utf8.h"
 
-/* Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing past
- * U+10FFFF. */
-bool utf8_valid(const char *str, size_t len)
+size_t utf8_invalid_at(const char *s, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
-		unsigned min, cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 1, min = 0x80, cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2, min = 0x800, cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3, min = 0x10000, cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (i + n >= len) /* truncated sequence */
-			return false;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n + 1;
-	}
-	return true;
+	return foia_utf8_invalid_at(s, len);
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+	return utf8_invalid_at(s, len) == len;
 }
 
 bool check_text(const char *field, const char *v, size_t limit, bool multiline,

@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 bool utf8_valid(const char *s, size_t len);
+/* Offset of the first invalid byte, or len when s is valid UTF-8. */
+size_t utf8_invalid_at(const char *s, size_t len);
 
 /* Text: valid UTF-8, no NUL, at most limit bytes, and for single-line
  * fields no control characters. */

@@ -83,6 +83,88 @@
  *                    confidence, calendar, own_calendar,
  *                    initial:{days, unit, extension}|null,
  *                    followup_every:n|null},...]}
+ *   ics             {project?} -> {text: the iCalendar feed of every open
+ *                    request's live deadlines (of one project's), the same
+ *                    as all.ics (<project>.ics) in calendar.directory}
+ *                   not_found when no request names the project.
+ *   report          {project?, agency?, since?:date, until?:date,
+ *                    member?}  the group status report; since/until bound
+ *                    the date sent (created when unsent), member is the
+ *                    filer or anyone who recorded an event
+ *                   -> {today, filter:{project, agency, since, until,
+ *                    member}, totals:{requests, open},
+ *                    by_status:[{status, n}], by_agency:[{agency, name,
+ *                    n}], by_project:[{project|null, n}],
+ *                    by_member:[{member, n}]  (largest first),
+ *                    overdue:[item + {kind, what, due, days_overdue}]
+ *                    (most overdue first), upcoming_days:14,
+ *                    upcoming:[item + {kind, what, due, days_left}],
+ *                    ripe_for_suit:[item + {since:date (constructive
+ *                    exhaustion), days}], appeal_windows:[item + {due,
+ *                    days_left}], tolls_open:[item + {reason, since,
+ *                    days}] (the agency waits on us),
+ *                    open:[item + {sent|null, due|null, age_days|null}],
+ *                    performance:{min_sample, agencies:[{agency, name,
+ *                    sample:{acknowledgment:n, determination:n,
+ *                    on_time:n}, acknowledgment:{median, p90}|null,
+ *                    determination:{median, p90}|null,
+ *                    on_time_share:0..1|null, published_median:null}]}}
+ *                   item: {request, agency, subject, project, status}.
+ *                   The deadline lists cover requests not withdrawn or
+ *                   closed; overdue lists what the agency owes
+ *                   (determination, expedited, appeal_decision);
+ *                   ripe_for_suit only requests still unanswered.
+ *                   totals.open and open count pending requests (no
+ *                   answer yet: not granted, partially-granted, denied,
+ *                   no-records, appeal-decided, withdrawn or closed). Performance counts working days
+ *                   on the request's law's calendar from receipt (else
+ *                   sent) to acknowledgment and to the first
+ *                   determination (granted, partially-granted, denied,
+ *                   no-records), less the days a toll stopped the clock;
+ *                   median (mean of the middle two when even) and p90
+ *                   (nearest rank); on time = determined on or before the
+ *                   determination due date. Below min_sample (config
+ *                   report.min_sample) a statistic is null; the sample
+ *                   sizes are always given. published_median (the
+ *                   agency's own, from FOIA.gov) is null until agencies
+ *                   carry it.
+ *   export          {format?:"json"|"csv" (default json)}
+ *                   -> {format, text}
+ *                   json: a complete, versioned backup of every table,
+ *                   {"format":"foiad-export","version":1,"schema":n,
+ *                   "agency":[..],"request":[..],"request_tag":[..],
+ *                   "event":[..],"holiday":[..],"outbox":[..],...}:
+ *                   one array per table, rows as stored, by key;
+ *                   csv: one row per request (title, status, agency,
+ *                   jurisdiction, tracking, submitted, due, done,
+ *                   days_since_submitted, fees, project, tags, ...)
+ *   import          {format?:"json"|"csv"|"muckrock", text, source?,
+ *                    skip_bad?:bool}
+ *                   json: restores an export of the same schema into
+ *                   an empty database -> {format, restored:{table:n}};
+ *                   csv, muckrock:
+ *                   files requests -> {format, imported:n, ids:[..],
+ *                   skipped:[{line, reason}]}; bad rows refuse the
+ *                   whole import unless skip_bad
+ *   remind          {id, in?:"3w"|"10d"|"5" (days), on?:date, note?}
+ *                   exactly one of in and on; the request must be open
+ *                   and the date today or later (in reminders.timezone)
+ *                   -> {reminder: snooze}; sent at reminders.time that
+ *                   day on every channel, like a deadline's reminder
+ *   reminders       {pending?:bool, sent?:bool, limit?:n (default 200)}
+ *                   -> {reminders:[outbox row,...] (newest first; pending
+ *                    includes those being sent), scheduled:[snooze,...]
+ *                    (not yet due), next:timestamp|null (when the
+ *                    scheduler next wakes)}
+ *                   outbox row: {id, key, channel:"email"|"webhook",
+ *                    request:id|null, kind (a deadline kind, "snooze" or
+ *                    "digest"), date, lead (days before date; negative:
+ *                    a follow-up after it), summary, due_at, state:
+ *                    "pending"|"sending"|"delivering"|"sent"|"failed"|
+ *                    "cancelled", attempts, next_attempt_at, last_error,
+ *                    sent_at, late:bool, created}
+ *                   snooze: {id, request, date, note, state, created,
+ *                    created_by}
  *   agency.add      {code, name, parent?, jurisdiction?, email?, portal?,
  *                    address?} -> {agency}
  *   agency.list     {} -> {agencies:[agency,...]}
@@ -138,6 +220,20 @@
 #define FOIA_M_HOLIDAYS		 "holidays"
 #define FOIA_M_HOLIDAYS_IMPORT	 "holidays.import"
 #define FOIA_M_JURISDICTION_LIST "jurisdiction.list"
+
+/* Export and import; the JSON export's "format" and "version". */
+#define FOIA_M_EXPORT	    "export"
+#define FOIA_M_IMPORT	    "import"
+#define FOIA_EXPORT_FORMAT  "foiad-export"
+#define FOIA_EXPORT_VERSION 1
+#define FOIA_M_REPORT		 "report"
+
+/* Calendar feeds. */
+#define FOIA_M_ICS "ics"
+
+/* Reminders. */
+#define FOIA_M_REMIND	 "remind"
+#define FOIA_M_REMINDERS "reminders"
 
 /* Error codes. The CLI maps them to exit codes (see cli/). */
 #define FOIA_E_PARSE	  "parse_error"	   /* not JSON, or not an object */

@@ -9,7 +9,6 @@
  * runs into a ":memory:" store. The real config/agencies.conf is read from
  * the repository (tests run from its root; FOIAD_SRCDIR overrides).
  */
-#include <dirent.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,74 +24,22 @@
 #include "config.h"
 #include "seed.h"
 #include "store.h"
+#include "testutil.h"
 
 #ifndef FOIAD_SRCDIR
 #define FOIAD_SRCDIR "."
 #endif
 
-static char tmpdir[PATH_MAX];
-
 static int group_setup(void **state)
 {
 	(void)state;
-	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_config.XXXXXX",
-		 base && *base ? base : "/tmp");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return tmpdir_make("test_config");
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	DIR *d = opendir(tmpdir);
-	if (!d)
-		return -1;
-	struct dirent *de;
-	char p[PATH_MAX + 256];
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", tmpdir, de->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	return rmdir(tmpdir);
-}
-
-/* Write text to tmpdir/name; the path goes into buf. */
-static void write_file(char *buf, size_t len, const char *name,
-		       const char *text)
-{
-	int n = snprintf(buf, len, "%s/%s", tmpdir, name);
-	assert_true(n > 0 && (size_t)n < len);
-	FILE *f = fopen(buf, "w");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void tmp_path(char *buf, size_t len, const char *name)
-{
-	int n = snprintf(buf, len, "%s/%s", tmpdir, name);
-	assert_true(n > 0 && (size_t)n < len);
-}
-
-/* "path:line: msg" (line > 0) or "path: msg". */
-static void expect_error(const struct config_errors *errs, size_t i,
-			 const char *path, int line, const char *msg)
-{
-	char want[CONFIG_ERROR_LEN + 64];
-	if (line > 0)
-		snprintf(want, sizeof(want), "%s:%d: %s", path, line, msg);
-	else
-		snprintf(want, sizeof(want), "%s: %s", path, msg);
-	if (i >= errs->count)
-		fail_msg("expected error %zu '%s', only %zu errors", i, want,
-			 errs->count);
-	if (strcmp(errs->text[i], want) != 0)
-		fail_msg("error %zu is '%s', expected '%s'", i, errs->text[i],
-			 want);
+	return tmpdir_remove();
 }
 
 /* A known starting point, independent of the environment. */

@@ -11,7 +11,6 @@
  * rule and calendar. Loader errors are checked on their exact
  * "file:line: message" text, from files written to a mkdtemp directory.
  */
-#include <dirent.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +27,7 @@
 #include "deadline.h"
 #include "foia/civil.h"
 #include "jurisdiction.h"
+#include "testutil.h"
 #include "workcal.h"
 
 #ifndef FOIAD_SRCDIR
@@ -35,7 +35,6 @@
 #endif
 #define SHIPPED FOIAD_SRCDIR "/config/jurisdictions.conf"
 
-static char tmpdir[PATH_MAX];
 static struct jurisdictions shipped;
 static struct config_errors shipped_errs;
 static int shipped_rc = -1, shipped_build_rc = -1;
@@ -58,10 +57,7 @@ static const char *const all_codes[] = {
 static int group_setup(void **state)
 {
 	(void)state;
-	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_jurisdiction.XXXXXX",
-		 base && *base ? base : "/tmp");
-	if (!mkdtemp(tmpdir))
+	if (tmpdir_make("test_jurisdiction") < 0)
 		return -1;
 	shipped_rc =
 		config_load_jurisdictions(SHIPPED, &shipped, &shipped_errs);
@@ -75,28 +71,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	jurisdictions_free(&shipped);
-	DIR *d = opendir(tmpdir);
-	if (!d)
-		return -1;
-	struct dirent *de;
-	char p[PATH_MAX + 256];
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", tmpdir, de->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	return rmdir(tmpdir);
-}
-
-static int32_t D(const char *s)
-{
-	int32_t d = 0;
-	if (!civil_parse(s, &d))
-		fail_msg("bad date in test: %s", s);
-	return d;
+	return tmpdir_remove();
 }
 
 static void need_shipped(void)
@@ -604,33 +579,6 @@ static void test_free_zeroed(void **state)
 }
 
 /* --- the loader on small files ------------------------------------------- */
-
-static void write_file(char *buf, size_t len, const char *name,
-		       const char *text)
-{
-	int n = snprintf(buf, len, "%s/%s", tmpdir, name);
-	assert_true(n > 0 && (size_t)n < len);
-	FILE *f = fopen(buf, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void expect_error(const struct config_errors *errs, size_t i,
-			 const char *path, int line, const char *msg)
-{
-	char want[CONFIG_ERROR_LEN + 64];
-	if (line > 0)
-		snprintf(want, sizeof(want), "%s:%d: %s", path, line, msg);
-	else
-		snprintf(want, sizeof(want), "%s: %s", path, msg);
-	if (i >= errs->count)
-		fail_msg("expected error %zu '%s', only %zu errors", i, want,
-			 errs->count);
-	if (strcmp(errs->text[i], want) != 0)
-		fail_msg("error %zu is '%s', expected '%s'", i, errs->text[i],
-			 want);
-}
 
 /* Load text that must fail; out must come back empty. */
 static void load_bad(const char *name, const char *text, char *path,

@@ -31,118 +31,10 @@
 #include "rpc.h"
 #include "store.h"
 
-static struct daemon dmn;
-static const struct peer alice = {
-	.pid = 1, .uid = 1000, .gid = 1000, .name = "alice"};
-static json_t *keep; /* every reply of the running test */
-static json_int_t next_id;
+#define TESTUTIL_RPC
+#include "testutil.h"
 
-/* --- plumbing ------------------------------------------------------------ */
-
-/* One line through rpc_handle_line; the reply must be one JSON object on
- * one line ending in '\n', with "v" 1. Returns it (kept until teardown). */
-static json_t *send_raw(const char *line, size_t len)
-{
-	char *out = rpc_handle_line(&dmn, &alice, line, len);
-	assert_non_null(out);
-	size_t n = strlen(out);
-	if (n < 2 || out[n - 1] != '\n' || memchr(out, '\n', n - 1))
-		fail_msg("reply is not one line: '%s'", out);
-	json_error_t jerr;
-	json_t *reply = json_loadb(out, n - 1, 0, &jerr);
-	if (!reply)
-		fail_msg("reply is not JSON (%s): '%s'", jerr.text, out);
-	free(out);
-	assert_int_equal(json_array_append_new(keep, reply), 0);
-	assert_true(json_is_object(reply));
-	assert_true(json_is_integer(json_object_get(reply, "v")));
-	assert_int_equal(json_integer_value(json_object_get(reply, "v")), 1);
-	/* Exactly one of result and error. */
-	assert_true(!json_object_get(reply, "result") !=
-		    !json_object_get(reply, "error"));
-	assert_non_null(json_object_get(reply, "id"));
-	return reply;
-}
-
-static json_t *send_line(const char *line)
-{
-	return send_raw(line, strlen(line));
-}
-
-/* Build params with json_pack; fails the test on a bad format. */
-static json_t *P(const char *fmt, ...)
-{
-	va_list ap;
-	json_error_t jerr;
-	va_start(ap, fmt);
-	json_t *v = json_vpack_ex(&jerr, 0, fmt, ap);
-	va_end(ap);
-	if (!v)
-		fail_msg("json_pack '%s': %s", fmt, jerr.text);
-	return v;
-}
-
-/* Call method with params (a new reference, stolen; NULL for none). The
- * id is echoed. Returns the reply. */
-static json_t *call(const char *method, json_t *params)
-{
-	json_int_t id = ++next_id;
-	json_t *req = json_pack("{s:i, s:I, s:s}", "v", 1, "id", id, "method",
-				method);
-	assert_non_null(req);
-	if (params)
-		assert_int_equal(json_object_set_new(req, "params", params), 0);
-	char *line = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	assert_non_null(line);
-	json_t *reply = send_line(line);
-	free(line);
-	assert_true(json_is_integer(json_object_get(reply, "id")));
-	assert_int_equal(json_integer_value(json_object_get(reply, "id")), id);
-	return reply;
-}
-
-static const char *err_code(json_t *reply)
-{
-	return json_string_value(
-		json_object_get(json_object_get(reply, "error"), "code"));
-}
-
-static const char *err_message(json_t *reply)
-{
-	return json_string_value(
-		json_object_get(json_object_get(reply, "error"), "message"));
-}
-
-/* The result of a call that must succeed. */
-static json_t *ok(const char *method, json_t *params)
-{
-	json_t *reply = call(method, params);
-	json_t *result = json_object_get(reply, "result");
-	if (!result)
-		fail_msg("%s failed: %s: %s", method, err_code(reply),
-			 err_message(reply));
-	assert_true(json_is_object(result));
-	return result;
-}
-
-/* A call that must fail with code and (unless NULL) exactly msg. Returns
- * the message. */
-static const char *fails(const char *method, json_t *params, const char *code,
-			 const char *msg)
-{
-	json_t *reply = call(method, params);
-	if (json_object_get(reply, "result"))
-		fail_msg("%s succeeded, expected %s '%s'", method, code,
-			 msg ? msg : "");
-	const char *c = err_code(reply), *m = err_message(reply);
-	assert_non_null(c);
-	assert_non_null(m);
-	if (strcmp(c, code) != 0 || (msg && strcmp(m, msg) != 0))
-		fail_msg("%s: got %s '%s', expected %s '%s'", method, c, m,
-			 code, msg ? msg : "(any)");
-	return m;
-}
+/* --- plumbing (the rest is in testutil.h) ------------------------------- */
 
 /* A reply that must be an error with code, id (-1: null) and msg. */
 static void expect_envelope_error(json_t *reply, json_int_t id,
@@ -161,41 +53,6 @@ static void expect_envelope_error(json_t *reply, json_int_t id,
 	if (msg && strcmp(err_message(reply), msg) != 0)
 		fail_msg("message '%s', expected '%s'", err_message(reply),
 			 msg);
-}
-
-/* Field access on results. */
-static json_t *get(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	if (!v)
-		fail_msg("no key '%s' in %s", key,
-			 json_is_object(o) ? "object" : "non-object");
-	return v;
-}
-
-static void expect_str(json_t *o, const char *key, const char *want)
-{
-	json_t *v = get(o, key);
-	if (!want) {
-		if (!json_is_null(v))
-			fail_msg("'%s' is %s, expected null", key,
-				 json_string_value(v) ? json_string_value(v)
-						      : "not null");
-		return;
-	}
-	if (!json_is_string(v))
-		fail_msg("'%s' is not a string (expected '%s')", key, want);
-	if (strcmp(json_string_value(v), want) != 0)
-		fail_msg("'%s' is '%s', expected '%s'", key,
-			 json_string_value(v), want);
-}
-
-static json_int_t int_of(json_t *o, const char *key)
-{
-	json_t *v = get(o, key);
-	if (!json_is_integer(v))
-		fail_msg("'%s' is not an integer", key);
-	return json_integer_value(v);
 }
 
 static void date_ago(int days, char *buf, size_t len)
@@ -219,18 +76,7 @@ static void add_agency(const char *code, const char *name, const char *parent,
 static int setup(void **state)
 {
 	(void)state;
-	char err[512] = "";
-	memset(&dmn, 0, sizeof(dmn));
-	dmn.store = store_open(":memory:", err, sizeof(err));
-	if (!dmn.store) {
-		fprintf(stderr, "store_open: %s\n", err);
-		return -1;
-	}
-	dmn.cfg.database = strdup(":memory:");
-	dmn.started = time(NULL);
-	keep = json_array();
-	next_id = 0;
-	if (!dmn.cfg.database || !keep)
+	if (rpc_open() < 0)
 		return -1;
 	add_agency("DHS", "U.S. Department of Homeland Security", NULL, NULL);
 	add_agency("ICE", "U.S. Immigration and Customs Enforcement", "DHS",
@@ -244,11 +90,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	json_decref(keep);
-	keep = NULL;
-	store_close(dmn.store);
-	free(dmn.cfg.database);
-	memset(&dmn, 0, sizeof(dmn));
+	rpc_close();
 	return 0;
 }
 

@@ -38,176 +38,18 @@
 #include "store.h"
 #include "workcal.h"
 
+#define TESTUTIL_RPC
+#include "testutil.h"
+
 #ifndef FOIAD_SRCDIR
 #define FOIAD_SRCDIR "."
 #endif
 #define LAWS	 FOIAD_SRCDIR "/config/jurisdictions.conf"
 #define AGENCIES FOIAD_SRCDIR "/config/agencies.conf"
 
-static struct daemon dmn;
 static struct jurisdictions laws; /* loaded once, shared by every test */
-static const struct peer alice = {
-	.pid = 1, .uid = 1000, .gid = 1000, .name = "alice"};
-static json_t *keep; /* every reply of the running test */
-static json_int_t next_id;
 
-/* --- plumbing (as in test_rpc.c) ----------------------------------------- */
-
-static json_t *send_line(const char *line)
-{
-	char *out = rpc_handle_line(&dmn, &alice, line, strlen(line));
-	assert_non_null(out);
-	size_t n = strlen(out);
-	if (n < 2 || out[n - 1] != '\n' || memchr(out, '\n', n - 1))
-		fail_msg("reply is not one line: '%s'", out);
-	json_error_t jerr;
-	json_t *reply = json_loadb(out, n - 1, 0, &jerr);
-	if (!reply)
-		fail_msg("reply is not JSON (%s): '%s'", jerr.text, out);
-	free(out);
-	assert_int_equal(json_array_append_new(keep, reply), 0);
-	assert_true(json_is_object(reply));
-	assert_int_equal(json_integer_value(json_object_get(reply, "v")), 1);
-	assert_true(!json_object_get(reply, "result") !=
-		    !json_object_get(reply, "error"));
-	return reply;
-}
-
-static json_t *P(const char *fmt, ...)
-{
-	va_list ap;
-	json_error_t jerr;
-	va_start(ap, fmt);
-	json_t *v = json_vpack_ex(&jerr, 0, fmt, ap);
-	va_end(ap);
-	if (!v)
-		fail_msg("json_pack '%s': %s", fmt, jerr.text);
-	return v;
-}
-
-static json_t *call(const char *method, json_t *params)
-{
-	json_int_t id = ++next_id;
-	json_t *req = json_pack("{s:i, s:I, s:s}", "v", 1, "id", id, "method",
-				method);
-	assert_non_null(req);
-	if (params)
-		assert_int_equal(json_object_set_new(req, "params", params), 0);
-	char *line = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	assert_non_null(line);
-	json_t *reply = send_line(line);
-	free(line);
-	assert_int_equal(json_integer_value(json_object_get(reply, "id")), id);
-	return reply;
-}
-
-static const char *err_code(json_t *reply)
-{
-	return json_string_value(
-		json_object_get(json_object_get(reply, "error"), "code"));
-}
-
-static const char *err_message(json_t *reply)
-{
-	return json_string_value(
-		json_object_get(json_object_get(reply, "error"), "message"));
-}
-
-static json_t *ok(const char *method, json_t *params)
-{
-	json_t *reply = call(method, params);
-	json_t *result = json_object_get(reply, "result");
-	if (!result)
-		fail_msg("%s failed: %s: %s", method, err_code(reply),
-			 err_message(reply));
-	assert_true(json_is_object(result));
-	return result;
-}
-
-static const char *fails(const char *method, json_t *params, const char *code,
-			 const char *msg)
-{
-	json_t *reply = call(method, params);
-	if (json_object_get(reply, "result"))
-		fail_msg("%s succeeded, expected %s '%s'", method, code,
-			 msg ? msg : "");
-	const char *c = err_code(reply), *m = err_message(reply);
-	assert_non_null(c);
-	assert_non_null(m);
-	if (strcmp(c, code) != 0 || (msg && strcmp(m, msg) != 0))
-		fail_msg("%s: got %s '%s', expected %s '%s'", method, c, m,
-			 code, msg ? msg : "(any)");
-	return m;
-}
-
-static json_t *get(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	if (!v)
-		fail_msg("no key '%s' in %s", key,
-			 json_is_object(o) ? "object" : "non-object");
-	return v;
-}
-
-static void expect_str(json_t *o, const char *key, const char *want)
-{
-	json_t *v = get(o, key);
-	if (!want) {
-		if (!json_is_null(v))
-			fail_msg("'%s' is %s, expected null", key,
-				 json_string_value(v) ? json_string_value(v)
-						      : "not null");
-		return;
-	}
-	if (!json_is_string(v))
-		fail_msg("'%s' is not a string (expected '%s')", key, want);
-	if (strcmp(json_string_value(v), want) != 0)
-		fail_msg("'%s' is '%s', expected '%s'", key,
-			 json_string_value(v), want);
-}
-
-static json_int_t int_of(json_t *o, const char *key)
-{
-	json_t *v = get(o, key);
-	if (!json_is_integer(v))
-		fail_msg("'%s' is not an integer", key);
-	return json_integer_value(v);
-}
-
-static void expect_int(json_t *o, const char *key, json_int_t want)
-{
-	if (int_of(o, key) != want)
-		fail_msg("'%s' is %lld, expected %lld", key,
-			 (long long)int_of(o, key), (long long)want);
-}
-
-static void expect_bool(json_t *o, const char *key, bool want)
-{
-	json_t *v = get(o, key);
-	if (!json_is_boolean(v))
-		fail_msg("'%s' is not a boolean", key);
-	if (json_is_true(v) != want)
-		fail_msg("'%s' is %s, expected %s", key,
-			 json_is_true(v) ? "true" : "false",
-			 want ? "true" : "false");
-}
-
-static void expect_null(json_t *o, const char *key)
-{
-	if (!json_is_null(get(o, key)))
-		fail_msg("'%s' is not null", key);
-}
-
-/* --- dates --------------------------------------------------------------- */
-
-static int32_t D(const char *s)
-{
-	int32_t d = 0;
-	if (!civil_parse(s, &d))
-		fail_msg("bad date in test: %s", s);
-	return d;
-}
+/* --- dates (the protocol plumbing and D() are in testutil.h) ----------- */
 
 /* A day number as text, in one of a few rotating buffers. */
 static const char *S(int32_t d)
@@ -272,21 +114,10 @@ static void add_agency(const char *code, const char *juris)
 static int setup(void **state)
 {
 	(void)state;
-	char err[512] = "";
 	struct config_errors errs = {0};
-	memset(&dmn, 0, sizeof(dmn));
-	dmn.store = store_open(":memory:", err, sizeof(err));
-	if (!dmn.store) {
-		fprintf(stderr, "store_open: %s\n", err);
+	if (rpc_open() < 0)
 		return -1;
-	}
-	dmn.cfg.database = strdup(":memory:");
-	dmn.started = time(NULL);
 	dmn.laws = laws;
-	keep = json_array();
-	next_id = 0;
-	if (!dmn.cfg.database || !keep)
-		return -1;
 	if (seed_agencies(dmn.store, AGENCIES, &errs) < 1) {
 		for (size_t i = 0; i < errs.count; i++)
 			fprintf(stderr, "%s\n", errs.text[i]);
@@ -302,11 +133,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	json_decref(keep);
-	keep = NULL;
-	store_close(dmn.store);
-	free(dmn.cfg.database);
-	memset(&dmn, 0, sizeof(dmn)); /* the laws stay loaded */
+	rpc_close(); /* the laws stay loaded */
 	return 0;
 }
 

@@ -43,16 +43,13 @@
 #include "server.h"
 #include "store.h"
 
+#define TESTUTIL_RPC
+#include "testutil.h"
+
 #ifndef FOIAD_SRCDIR
 #define FOIAD_SRCDIR "."
 #endif
 #define SHIPPED FOIAD_SRCDIR "/config/jurisdictions.conf"
-
-static struct daemon dmn;
-static const struct peer alice = {
-	.pid = 1, .uid = 1000, .gid = 1000, .name = "alice"};
-static json_t *keep; /* every reply of the running test */
-static json_int_t next_id;
 
 /* A feed of the given VEVENT bodies, one "DATE|NAME" per event. */
 static char *feed(const char *first, ...)
@@ -75,85 +72,7 @@ static char *feed(const char *first, ...)
 	return buf;
 }
 
-/* --- plumbing ------------------------------------------------------------ */
-
-static json_t *parse_reply(char *out)
-{
-	assert_non_null(out);
-	size_t n = strlen(out);
-	if (n < 2 || out[n - 1] != '\n' || memchr(out, '\n', n - 1))
-		fail_msg("reply is not one line: '%s'", out);
-	json_error_t jerr;
-	json_t *reply = json_loadb(out, n - 1, 0, &jerr);
-	if (!reply)
-		fail_msg("reply is not JSON (%s): '%s'", jerr.text, out);
-	free(out);
-	assert_int_equal(json_array_append_new(keep, reply), 0);
-	return reply;
-}
-
-static char *request_line(const char *method, json_t *params)
-{
-	json_t *req = json_pack("{s:i, s:I, s:s}", "v", 1, "id", ++next_id,
-				"method", method);
-	assert_non_null(req);
-	if (params)
-		assert_int_equal(json_object_set_new(req, "params", params), 0);
-	char *line = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	assert_non_null(line);
-	return line;
-}
-
-static json_t *call(const char *method, json_t *params)
-{
-	char *line = request_line(method, params);
-	json_t *reply =
-		parse_reply(rpc_handle_line(&dmn, &alice, line, strlen(line)));
-	free(line);
-	assert_int_equal(json_integer_value(json_object_get(reply, "id")),
-			 next_id);
-	return reply;
-}
-
-static json_t *ok(const char *method, json_t *params)
-{
-	json_t *reply = call(method, params);
-	json_t *result = json_object_get(reply, "result");
-	if (!result) {
-		json_t *e = json_object_get(reply, "error");
-		fail_msg("%s failed: %s: %s", method,
-			 json_string_value(json_object_get(e, "code")),
-			 json_string_value(json_object_get(e, "message")));
-	}
-	return result;
-}
-
-/* A call that must fail with code and (unless NULL) exactly msg. */
-static const char *fails(const char *method, json_t *params, const char *code,
-			 const char *msg)
-{
-	json_t *reply = call(method, params);
-	json_t *e = json_object_get(reply, "error");
-	if (!e)
-		fail_msg("%s succeeded, expected %s", method, code);
-	const char *c = json_string_value(json_object_get(e, "code"));
-	const char *m = json_string_value(json_object_get(e, "message"));
-	assert_non_null(c);
-	assert_non_null(m);
-	if (strcmp(c, code) != 0 || (msg && strcmp(m, msg) != 0))
-		fail_msg("%s: got %s '%s', expected %s '%s'", method, c, m,
-			 code, msg ? msg : "(any)");
-	return m;
-}
-
-static json_int_t int_of(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	if (!json_is_integer(v))
-		fail_msg("'%s' is not an integer", key);
-	return json_integer_value(v);
-}
+/* --- plumbing (the rest is in testutil.h) ------------------------------- */
 
 static const char *str_of(json_t *o, const char *key)
 {
@@ -293,18 +212,7 @@ static int load_laws(struct jurisdictions *j)
 static int setup(void **state)
 {
 	(void)state;
-	char err[512] = "";
-	memset(&dmn, 0, sizeof(dmn));
-	dmn.store = store_open(":memory:", err, sizeof(err));
-	if (!dmn.store) {
-		fprintf(stderr, "store_open: %s\n", err);
-		return -1;
-	}
-	dmn.cfg.database = strdup(":memory:");
-	dmn.started = time(NULL);
-	keep = json_array();
-	next_id = 0;
-	if (!dmn.cfg.database || !keep || load_laws(&dmn.laws) < 0)
+	if (rpc_open() < 0 || load_laws(&dmn.laws) < 0)
 		return -1;
 	return 0;
 }
@@ -312,12 +220,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	json_decref(keep);
-	keep = NULL;
 	jurisdictions_free(&dmn.laws);
-	store_close(dmn.store);
-	free(dmn.cfg.database);
-	memset(&dmn, 0, sizeof(dmn));
+	rpc_close();
 	return 0;
 }
 

@@ -7,7 +7,6 @@
  * trigger tests open the file with sqlite3 directly, as an intruder would,
  * to show that the schema itself refuses the change, not just the store.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,41 +24,18 @@
 #include <sqlite3.h>
 
 #include "store.h"
-
-static char tmpdir[PATH_MAX];
+#include "testutil.h"
 
 static int group_setup(void **state)
 {
 	(void)state;
-	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_store.XXXXXX",
-		 base && *base ? base : "/tmp");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return tmpdir_make("test_store");
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	DIR *d = opendir(tmpdir);
-	if (!d)
-		return -1;
-	struct dirent *de;
-	char p[PATH_MAX + 256];
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", tmpdir, de->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	return rmdir(tmpdir);
-}
-
-static void tmp_path(char *buf, size_t len, const char *name)
-{
-	int n = snprintf(buf, len, "%s/%s", tmpdir, name);
-	assert_true(n > 0 && (size_t)n < len);
+	return tmpdir_remove();
 }
 
 static struct store *open_ok(const char *path)

@@ -1,0 +1,55 @@
+/*
+ * store_report.h: the SQL side of the group status report (`report`):
+ * counts grouped by status, agency, project and member, and the ids of the
+ * requests the report covers. The handler (method_report.c) derives the
+ * deadline sections and agency performance from those requests.
+ */
+#ifndef FOIAD_STORE_REPORT_H
+#define FOIAD_STORE_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* Which requests a report covers; NULL members do not filter. since and
+ * until ("YYYY-MM-DD") bound the date sent (the creation date when never
+ * sent); member matches the filer or anyone who recorded an event. */
+struct report_filter {
+	const char *project;
+	const char *agency;
+	const char *since;
+	const char *until;
+	const char *member;
+};
+
+enum report_group {
+	REPORT_BY_STATUS,
+	REPORT_BY_AGENCY,
+	REPORT_BY_PROJECT,
+	REPORT_BY_MEMBER,
+};
+
+/* Calls cb for each group (key NULL for requests without a project; name
+ * is the agency's name for REPORT_BY_AGENCY, else NULL), largest first,
+ * then by key, no project last. A nonzero cb return stops the walk and is
+ * returned. */
+int store_report_counts(struct store *st, const struct report_filter *f,
+			enum report_group g,
+			int (*cb)(const char *key, const char *name, int64_t n,
+				  void *arg),
+			void *arg);
+
+/* The ids of the matching requests in id order, open ones only (not
+ * withdrawn or closed) when open_only; *ids is a heap array to free. */
+int store_report_ids(struct store *st, const struct report_filter *f,
+		     bool open_only, int64_t **ids, size_t *n);
+
+/* A read transaction around the whole report: one consistent snapshot,
+ * and one lock for its thousands of reads instead of one each. end ends
+ * it (a read commits nothing). */
+int store_report_begin(struct store *st);
+void store_report_end(struct store *st);
+
+#endif
