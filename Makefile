@@ -24,7 +24,7 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 # Debian packages: to build, then to test.
 BUILD_DEPS = gcc make pkg-config libsqlite3-dev libjansson-dev libconfig-dev \
              libcurl4-openssl-dev libical-dev libcsv-dev
-TEST_DEPS  = libcmocka-dev python3 sqlite3 procps clang libclang-rt-14-dev chromium python3-aiosmtpd
+TEST_DEPS  = libcmocka-dev python3 sqlite3 procps clang libclang-rt-14-dev chromium python3-aiosmtpd python3-icalendar radicale
 DEPS       = $(BUILD_DEPS) $(TEST_DEPS)
 
 PKGS_DAEMON = sqlite3 jansson libconfig libical libcurl

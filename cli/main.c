@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cmd_export.h"
 #include "client.h"
+#include "cmd_export.h"
 #include "foia/protocol.h"
 #include "options.h"
 #include "render.h"

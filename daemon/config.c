@@ -102,7 +102,8 @@ int config_defaults(struct config *cfg, bool system_mode)
 	cfg->report_min_sample = 5;
 	cfg->log_level = LOG_LVL_INFO;
 	memcpy(cfg->reminders.leads, default_leads, sizeof(default_leads));
-	cfg->reminders.nleads = sizeof(default_leads) / sizeof(default_leads[0]);
+	cfg->reminders.nleads =
+		sizeof(default_leads) / sizeof(default_leads[0]);
 	cfg->reminders.time = 9 * 60;
 	cfg->reminders.timezone = system_timezone();
 	cfg->reminders.followup_every = 14;
@@ -303,7 +304,9 @@ static void apply_group(struct setting_ctx *c, config_setting_t *s,
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(expected);
 		snprintf(expected + len, sizeof(expected) - len, "%s%s",
-			 i == 0 ? "" : i + 1 == n ? " or " : ", ",
+			 i == 0	      ? ""
+			 : i + 1 == n ? " or "
+				      : ", ",
 			 members[i].name);
 	}
 	if (!config_setting_is_group(s)) {
@@ -347,8 +350,7 @@ static void replace_string(char **dst, const char *v)
 	*dst = strdup(v);
 }
 
-static void apply_calendar_directory(struct setting_ctx *c,
-				     config_setting_t *s,
+static void apply_calendar_directory(struct setting_ctx *c, config_setting_t *s,
 				     const char *qualified)
 {
 	const char *v = want_qstring(c, s, qualified);
@@ -456,11 +458,10 @@ static void apply_reminders_leads(struct setting_ctx *c, config_setting_t *s,
 		leads[i] = config_setting_get_int(e);
 		for (int k = 0; k < i; k++)
 			if (leads[k] == leads[i]) {
-				config_error_add(
-					c->errs, c->file,
-					config_setting_source_line(s),
-					"'%s' has %d twice", qualified,
-					leads[i]);
+				config_error_add(c->errs, c->file,
+						 config_setting_source_line(s),
+						 "'%s' has %d twice", qualified,
+						 leads[i]);
 				return;
 			}
 	}
@@ -508,8 +509,7 @@ static bool zone_known(const char *z)
 	       S_ISREG(st.st_mode);
 }
 
-static void apply_reminders_timezone(struct setting_ctx *c,
-				     config_setting_t *s,
+static void apply_reminders_timezone(struct setting_ctx *c, config_setting_t *s,
 				     const char *qualified)
 {
 	const char *v = want_qstring(c, s, qualified);
@@ -527,8 +527,7 @@ static void apply_reminders_timezone(struct setting_ctx *c,
 	replace_string(&c->cfg->reminders.timezone, v);
 }
 
-static void apply_reminders_followup(struct setting_ctx *c,
-				     config_setting_t *s,
+static void apply_reminders_followup(struct setting_ctx *c, config_setting_t *s,
 				     const char *qualified)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_INT ||
@@ -582,8 +581,8 @@ static void apply_notify(struct setting_ctx *c, config_setting_t *s)
 
 /* report = { min_sample = 5; }: below that many answers an agency's
  * performance statistics are hidden (too few to mean anything). */
-static void apply_report_min_sample(struct setting_ctx *c,
-				    config_setting_t *s, const char *qualified)
+static void apply_report_min_sample(struct setting_ctx *c, config_setting_t *s,
+				    const char *qualified)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_INT ||
 	    config_setting_get_int(s) < 1 ||

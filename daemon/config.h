@@ -54,7 +54,7 @@ struct reminders_config {
 struct smtp_config {
 	char *url;  /* smtp://host[:port] or smtps://...; NULL: no email */
 	char *from; /* sender address */
-	char **to;  /* the group's addresses */
+	char **to;  /* the group's addresses, NULL-terminated */
 	size_t nto;
 	char *user;	     /* NULL: no authentication */
 	char *password_file; /* with user: not readable by group or others */
@@ -75,7 +75,7 @@ struct caldav_config {
 /* A project's own recipients, in place of smtp.to and webhook.url. */
 struct project_config {
 	char *name;
-	char **to; /* NULL: smtp.to */
+	char **to; /* NULL-terminated; NULL: smtp.to */
 	size_t nto;
 	char *webhook; /* NULL: webhook.url */
 };

@@ -153,7 +153,8 @@ static void set_addresses(struct ctx *c, config_setting_t *s, const char *block,
 		     block);
 		return;
 	}
-	char **v = calloc((size_t)len, sizeof(*v));
+	/* NULL-terminated as well as counted: fetch.h takes it so. */
+	char **v = calloc((size_t)len + 1, sizeof(*v));
 	if (!v) {
 		errf(c, s, "out of memory");
 		return;
@@ -443,7 +444,7 @@ static bool dup_list(char ***dst, size_t *dn, char *const *src, size_t n)
 	*dn = 0;
 	if (!src)
 		return true;
-	if (!(*dst = calloc(n ? n : 1, sizeof(**dst))))
+	if (!(*dst = calloc(n + 1, sizeof(**dst))))
 		return false;
 	*dn = n;
 	for (size_t i = 0; i < n; i++)

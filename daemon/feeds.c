@@ -7,9 +7,12 @@
  * live deadlines of the open ones and noting every project; read the
  * stamps in one ordered walk and merge them with the deadlines (both are
  * in request order), saving in one transaction only those whose date or
- * marking moved; then print each event once, into the feed of everything
- * and into its project's, in the order (project, request, kind), so every
- * rendering of the same data is byte for byte the same.
+ * text moved; then print each event once, into the feed of everything and
+ * into its project's, in the order (project, request, kind), so every
+ * rendering of the same data is byte for byte the same. Printing is most
+ * of the cost (libical, about 15 us an event), so a project file whose
+ * events are all as they were is not printed again: its events go into
+ * all.ics copied from it.
  */
 #include "feeds.h"
 
@@ -313,15 +316,15 @@ static int merge_one(const struct feed_stamp *f, void *arg)
 		if (strcmp(rd_kind_name(it->kind), f->kind) != 0)
 			continue;
 		int32_t date;
-		if (!civil_parse(f->date, &date))
-			break; /* treated as never published */
+		bool dated = civil_parse(f->date, &date);
 		it->stamped = true;
 		it->sequence = f->sequence;
 		memcpy(it->created, f->created, sizeof(it->created));
 		memcpy(it->changed, f->changed, sizeof(it->changed));
-		/* A date moved: the next SEQUENCE; any other change of
-		 * the text (overdue now, a new subject): new stamps. */
-		if (date != it->due) {
+		/* A date moved (or unreadable): the next SEQUENCE; any other
+		 * change of the text (overdue now, a new subject): new
+		 * stamps. */
+		if (!dated || date != it->due) {
 			it->sequence++;
 			it->stamped = false;
 		} else if ((uint64_t)f->digest != it->digest) {
@@ -341,8 +344,7 @@ static void format_utc(time_t t, char buf[21])
 }
 
 /* Give every item its stamp, saving those that are new or changed. */
-static int stamp_items(struct collect *c, time_t now, char *err,
-		       size_t errlen)
+static int stamp_items(struct collect *c, time_t now, char *err, size_t errlen)
 {
 	struct merge m = {c, 0};
 	char ts[21];
@@ -374,7 +376,8 @@ static int stamp_items(struct collect *c, time_t now, char *err,
 		it->stamped = true;
 		struct feed_stamp *f = &v[k++];
 		f->request_id = c->reqs[it->req].id;
-		snprintf(f->kind, sizeof(f->kind), "%s", rd_kind_name(it->kind));
+		snprintf(f->kind, sizeof(f->kind), "%s",
+			 rd_kind_name(it->kind));
 		civil_format(it->due, f->date, sizeof(f->date));
 		f->digest = (int64_t)it->digest;
 		f->sequence = it->sequence;
@@ -484,7 +487,7 @@ static void add(struct text *t, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		t->len = (size_t)n < t->cap - t->len ? t->len + (size_t)n
-						      : t->cap - 1;
+						     : t->cap - 1;
 }
 
 static const struct juris_clock *clock_of(const struct jurisdiction *law,
@@ -525,8 +528,9 @@ static void describe(struct text *t, const struct collect *c,
 	if (it->agreed)
 		add(t, "Days allowed: a date agreed with the agency\n");
 	else if (it->kind == RD_FOLLOWUP)
-		add(t, "Days allowed: none set by law; follow up every %d "
-		       "days\n",
+		add(t,
+		    "Days allowed: none set by law; follow up every %d "
+		    "days\n",
 		    it->period);
 	else
 		add(t, "Days allowed: %d %s", it->period,
@@ -691,8 +695,9 @@ void feeds_file_name(const char *project, char *buf, size_t len)
 	for (size_t i = 0; i < plen && n + 1 < sizeof(safe); i++) {
 		char ch = project[i];
 		bool ok = (ch >= 'a' && ch <= 'z') ||
-			  (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-			  ch == '_' || ((ch == '-' || ch == '.') && i > 0);
+			  (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '_' ||
+			  ((ch == '-' || ch == '.') && i > 0);
 		clean = clean && ok;
 		/* A leading '.' would hide the file, a '-' read as an
 		 * option in a shell. */
@@ -717,7 +722,7 @@ void feeds_file_name(const char *project, char *buf, size_t len)
  */
 struct written {
 	char name[FEED_NAME_MAX];
-	uint64_t inputs; /* hash of what it was made from */
+	uint64_t inputs;  /* hash of what it was made from */
 	off_t size, head; /* bytes in all, and of the head */
 	dev_t dev;
 	ino_t ino;
@@ -842,8 +847,8 @@ static int out_commit(struct out_file *o, uint64_t inputs)
 		o->err = errno;
 	/* The temporary file is 0600: readable by a web server once
 	 * published, as subscriptions need. */
-	if (!o->err && (fsync(fileno(o->f)) < 0 ||
-			fchmod(fileno(o->f), 0644) < 0))
+	if (!o->err &&
+	    (fsync(fileno(o->f)) < 0 || fchmod(fileno(o->f), 0644) < 0))
 		o->err = errno;
 	if (fclose(o->f) != 0 && !o->err)
 		o->err = errno;

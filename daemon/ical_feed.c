@@ -79,7 +79,8 @@ static bool add_named(icalcomponent *c, const char *name, const char *value,
 		return false;
 	icalproperty_set_x_name(p, name);
 	if (value_kind != ICAL_VALUE_NONE)
-		icalproperty_add_parameter(p, icalparameter_new_value(value_kind));
+		icalproperty_add_parameter(p,
+					   icalparameter_new_value(value_kind));
 	icalcomponent_add_property(c, p);
 	return true;
 }
@@ -156,14 +157,13 @@ static bool utc_value(const char *ts, struct icaltimetype *out)
 				    : ts[i] != shape[i])
 			return false;
 	/* YYYYMMDDTHHMMSSZ */
-	snprintf(basic, sizeof(basic), "%.4s%.2s%.2sT%.2s%.2s%.2sZ", ts,
-		 ts + 5, ts + 8, ts + 11, ts + 14, ts + 17);
+	snprintf(basic, sizeof(basic), "%.4s%.2s%.2sT%.2s%.2s%.2sZ", ts, ts + 5,
+		 ts + 8, ts + 11, ts + 14, ts + 17);
 	*out = icaltime_from_string(basic);
 	return !icaltime_is_null_time(*out) && icaltime_is_valid_time(*out);
 }
 
-static bool add_alarm(icalcomponent *ev, const char *text, int lead,
-		      int minute)
+static bool add_alarm(icalcomponent *ev, const char *text, int lead, int minute)
 {
 	char desc[1024];
 	struct icaltriggertype tr;
@@ -179,7 +179,8 @@ static bool add_alarm(icalcomponent *ev, const char *text, int lead,
 	icalcomponent *a = icalcomponent_new(ICAL_VALARM_COMPONENT);
 	if (!a)
 		return false;
-	icalcomponent_add_property(a, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	icalcomponent_add_property(
+		a, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 	icalcomponent_add_property(a, icalproperty_new_trigger(tr));
 	if (!add_text(a, icalproperty_new_description, desc, false)) {
 		icalcomponent_free(a);
@@ -207,8 +208,8 @@ char *ical_feed_event(const struct ical_feed_event *e,
 		ev, icalproperty_new_sequence((int)(e->sequence > 0x7fffffff
 							    ? 0x7fffffff
 							    : e->sequence)));
-	icalcomponent_add_property(ev,
-				   icalproperty_new_dtstart(date_value(e->date)));
+	icalcomponent_add_property(
+		ev, icalproperty_new_dtstart(date_value(e->date)));
 	/* The end of an all-day event is the next day (exclusive); some
 	 * clients show an event without DTEND as lasting no time. */
 	icalcomponent_add_property(
@@ -217,9 +218,8 @@ char *ical_feed_event(const struct ical_feed_event *e,
 	icalcomponent_add_property(
 		ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 	bool ok = add_text(ev, icalproperty_new_summary, e->summary, false) &&
-		  (!e->description ||
-		   add_text(ev, icalproperty_new_description, e->description,
-			    false));
+		  (!e->description || add_text(ev, icalproperty_new_description,
+					       e->description, false));
 	for (size_t i = 0; ok && i < e->ncategories; i++)
 		if (e->categories[i] && *e->categories[i])
 			ok = add_text(ev, icalproperty_new_categories,
@@ -289,8 +289,7 @@ static const char *missing(icalcomponent *c, icalcomponent **where)
 	return NULL;
 }
 
-int ical_feed_check(const char *text, size_t *nevents, char *err,
-		    size_t errlen)
+int ical_feed_check(const char *text, size_t *nevents, char *err, size_t errlen)
 {
 	icalcomponent *where = NULL;
 	icalcomponent *c = icalparser_parse_string(text);

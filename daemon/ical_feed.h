@@ -44,7 +44,7 @@ struct ical_feed_event {
 	const char *created; /* UTC "YYYY-MM-DDTHH:MM:SSZ": CREATED */
 	const char *changed; /* ... DTSTAMP and LAST-MODIFIED */
 	const char *summary;
-	const char *description;	/* or NULL */
+	const char *description;       /* or NULL */
 	const char *const *categories; /* each its own CATEGORIES line */
 	size_t ncategories;
 	const char *alarm_text; /* the VALARMs' DESCRIPTION; NULL: summary */

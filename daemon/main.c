@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caldav.h"
 #include "config.h"
 #include "daemon.h"
 #include "feeds.h"
@@ -335,6 +336,8 @@ int main(int argc, char **argv)
 		fatalx("cannot set up the calendar feeds");
 	if (scheduler_init(&d) < 0)
 		fatalx("cannot set up the reminder scheduler");
+	if (caldav_init(&d) < 0)
+		fatalx("cannot set up CalDAV publishing");
 	d.started = time(NULL);
 	log_info("listening on %s (%s mode), database %s", l.path,
 		 d.system_mode ? "system" : "user", d.cfg.database);

@@ -361,8 +361,8 @@ static int poll_once(struct server *s, struct pollfd *pfd, int timeout)
 	size_t nf = fetch_pollfds(pfd + n + 2, FETCH_MAX_POLLFDS);
 	timeout = min_timeout(timeout, fetch_timeout_ms());
 	int64_t timer = timers_next_ms(&s->d->timers);
-	timeout = min_timeout(timeout, timer > INT32_MAX ? INT32_MAX
-							 : (int)timer);
+	timeout = min_timeout(timeout,
+			      timer > INT32_MAX ? INT32_MAX : (int)timer);
 	int rc = poll(pfd, n + 2 + nf, timeout);
 	if (rc < 0 && errno != EINTR)
 		fatal("poll");

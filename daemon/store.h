@@ -275,6 +275,32 @@ int store_snooze_list(struct store *st, const char *state,
 int store_snooze_set_state(struct store *st, int64_t id, const char *state);
 void snooze_clear(struct snooze *s);
 
+/*
+ * CalDAV publishing (caldav.c): one row per deadline event the CalDAV
+ * server holds, as last sent. Kind is a deadline kind name; hash names the
+ * content sent; etag is the server's, or empty when it gave none.
+ */
+struct caldav_stamp {
+	int64_t request_id;
+	char kind[32];
+	char date[11];
+	char hash[17];
+	int64_t sequence;
+	char created[21];
+	char changed[21];
+	char etag[256];
+};
+
+/* Every stamp, by request and kind; a nonzero cb return stops the walk
+ * and is returned. */
+int store_caldav_list(struct store *st,
+		      int (*cb)(const struct caldav_stamp *, void *),
+		      void *arg);
+/* Insert or replace one. */
+int store_caldav_save(struct store *st, const struct caldav_stamp *s);
+/* Forget one (the server no longer has it). */
+int store_caldav_delete(struct store *st, int64_t request_id, const char *kind);
+
 /* Counts for `status`. */
 int store_count_requests(struct store *st, int64_t *out);
 int store_count_agencies(struct store *st, int64_t *out);

@@ -3,12 +3,12 @@
  *
  * One row per deadline (request, kind) ever published in a feed: the date
  * it had, a digest of the rest of its text, its SEQUENCE, and when it
- * first appeared and last changed (table feed_event, migration 3). feeds.c reads them all in
- * one ordered walk and writes back only the rows that changed, in one
- * transaction, so regenerating a feed of hundreds of thousands of events
- * costs one scan rather than a query per event. Rows stay when a deadline
- * leaves the feed: if it comes back, its SEQUENCE goes on from where it
- * was, so no client is ever shown a lower one for the same UID.
+ * first appeared and last changed (table feed_event, migration 3). feeds.c
+ * reads them all in one ordered walk and writes back only the rows that
+ * changed, in one transaction, so regenerating a feed of hundreds of thousands
+ * of events costs one scan rather than a query per event. Rows stay when a
+ * deadline leaves the feed: if it comes back, its SEQUENCE goes on from where
+ * it was, so no client is ever shown a lower one for the same UID.
  */
 #include <stdio.h>
 #include <string.h>

@@ -199,6 +199,21 @@ static const char *const migrations[] = {
 	"  created_by TEXT NOT NULL"
 	");"
 	"CREATE INDEX snooze_state ON snooze(state);",
+	/* 5: what the CalDAV server holds of each deadline (caldav.c): a
+	 * row exists while the server has the event, with the date, the
+	 * hash of what was sent, SEQUENCE, the time stamps sent and the
+	 * server's ETag for the next conditional update or delete. */
+	"CREATE TABLE caldav_event ("
+	"  request_id INTEGER NOT NULL REFERENCES request(id),"
+	"  kind TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  sequence INTEGER NOT NULL CHECK (sequence >= 0),"
+	"  created TEXT NOT NULL,"
+	"  changed TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  PRIMARY KEY (request_id, kind)"
+	") WITHOUT ROWID;",
 };
 
 enum { NMIGRATIONS = sizeof(migrations) / sizeof(migrations[0]) };

@@ -15,7 +15,7 @@
 
 struct daemon;
 
-#define TIMERS_MAX 16
+#define TIMERS_MAX	     16
 #define CHANGE_LISTENERS_MAX 8
 
 typedef void (*timer_fn)(struct daemon *d, void *arg);

@@ -116,19 +116,15 @@
  *                   ripe_for_suit only requests still unanswered.
  *                   totals.open and open count pending requests (no
  *                   answer yet: not granted, partially-granted, denied,
- *                   no-records, appeal-decided, withdrawn or closed). Performance counts working days
- *                   on the request's law's calendar from receipt (else
- *                   sent) to acknowledgment and to the first
- *                   determination (granted, partially-granted, denied,
- *                   no-records), less the days a toll stopped the clock;
- *                   median (mean of the middle two when even) and p90
- *                   (nearest rank); on time = determined on or before the
- *                   determination due date. Below min_sample (config
- *                   report.min_sample) a statistic is null; the sample
- *                   sizes are always given. published_median (the
- *                   agency's own, from FOIA.gov) is null until agencies
- *                   carry it.
- *   export          {format?:"json"|"csv" (default json)}
+ *                   no-records, appeal-decided, withdrawn or closed).
+ * Performance counts working days on the request's law's calendar from receipt
+ * (else sent) to acknowledgment and to the first determination (granted,
+ * partially-granted, denied, no-records), less the days a toll stopped the
+ * clock; median (mean of the middle two when even) and p90 (nearest rank); on
+ * time = determined on or before the determination due date. Below min_sample
+ * (config report.min_sample) a statistic is null; the sample sizes are always
+ * given. published_median (the agency's own, from FOIA.gov) is null until
+ * agencies carry it. export          {format?:"json"|"csv" (default json)}
  *                   -> {format, text}
  *                   json: a complete, versioned backup of every table,
  *                   {"format":"foiad-export","version":1,"schema":n,
@@ -226,7 +222,7 @@
 #define FOIA_M_IMPORT	    "import"
 #define FOIA_EXPORT_FORMAT  "foiad-export"
 #define FOIA_EXPORT_VERSION 1
-#define FOIA_M_REPORT		 "report"
+#define FOIA_M_REPORT	    "report"
 
 /* Calendar feeds. */
 #define FOIA_M_ICS "ics"

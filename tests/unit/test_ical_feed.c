@@ -144,9 +144,9 @@ static void set_status(json_int_t id, const char *status, const char *date)
 
 static void toll(json_int_t id, const char *from, const char *until)
 {
-	ok("request.toll", json_pack("{s:I, s:s, s:s, s:s}", "id", id, "from",
-				     from, "until", until, "reason",
-				     "clarification"));
+	ok("request.toll",
+	   json_pack("{s:I, s:s, s:s, s:s}", "id", id, "from", from, "until",
+		     until, "reason", "clarification"));
 }
 
 static int group_setup(void **state)
@@ -274,7 +274,8 @@ static char *unfold(const char *text)
 	char *out = malloc(n + 1), *q = out;
 	assert_non_null(out);
 	for (size_t i = 0; i < n; i++) {
-		if (text[i] == '\r' && text[i + 1] == '\n' && text[i + 2] == ' ') {
+		if (text[i] == '\r' && text[i + 1] == '\n' &&
+		    text[i + 2] == ' ') {
 			i += 2;
 			continue;
 		}
@@ -369,13 +370,11 @@ static struct fixture make_fixture(void)
 	/* Due 2025-03-31 (20 working days), expedition 2025-03-13. */
 	f.cecot = file_req("ICE", "Detention records, 2019; all emails",
 			   "cecot", "2025-03-03", true);
-	ok("request.update", json_pack("{s:I, s:s}", "id", f.cecot,
-				       "tracking", "2025-ICFO-00012"));
+	ok("request.update", json_pack("{s:I, s:s}", "id", f.cecot, "tracking",
+				       "2025-ICFO-00012"));
 	/* Due 2025-03-04 (Presidents Day skipped): overdue. */
-	f.overdue = file_req("CBP", "Body cameras", NULL, "2025-02-03",
-			     false);
-	f.closed = file_req("ICE", "Closed one", "cecot", "2025-03-03",
-			    false);
+	f.overdue = file_req("CBP", "Body cameras", NULL, "2025-02-03", false);
+	f.closed = file_req("ICE", "Closed one", "cecot", "2025-03-03", false);
 	set_status(f.closed, "closed", "2025-03-05");
 	f.draft = file_req("ICE", "Not sent", "drafts", NULL, false);
 	f.other = file_req("CBP", "Another project", "Other Proj/x",
@@ -491,8 +490,8 @@ static void test_sequence(void **state)
 	free(text);
 
 	/* Another move, by an extension: SEQUENCE 2. */
-	ok("request.extend", json_pack("{s:I, s:s, s:i}", "id", f.cecot,
-				       "date", "2025-03-20", "days", 5));
+	ok("request.extend", json_pack("{s:I, s:s, s:i}", "id", f.cecot, "date",
+				       "2025-03-20", "days", 5));
 	text = render(NULL, clock_at("2025-03-20", T0 + 10800));
 	ev = event_of(text, "1-determination@foiad.test");
 	expect_prop(ev, "DTSTART;VALUE=DATE:", "20250417");
@@ -501,8 +500,8 @@ static void test_sequence(void **state)
 	free(text);
 
 	/* Other text changes the stamps, not SEQUENCE. */
-	ok("request.update", json_pack("{s:I, s:s}", "id", f.cecot,
-				       "tracking", "2025-ICFO-00099"));
+	ok("request.update", json_pack("{s:I, s:s}", "id", f.cecot, "tracking",
+				       "2025-ICFO-00099"));
 	text = render(NULL, clock_at("2025-03-20", T0 + 14400));
 	ev = event_of(text, "1-determination@foiad.test");
 	expect_prop(ev, "SEQUENCE:", "2");
@@ -543,6 +542,39 @@ static void test_sequence(void **state)
 	set_status(f.overdue, "closed", "2025-04-18");
 	text = render(NULL, clock_at("2025-04-18", T0 + 86400 * 29 + 120));
 	expect_not_in(text, "UID:2-");
+	free(text);
+}
+
+/* A clock stopped by an open toll has no date: its event leaves the feed
+ * and comes back, moved, when the toll ends. */
+static void test_open_toll(void **state)
+{
+	(void)state;
+	struct fixture f = make_fixture();
+	char *text = render(NULL, clock_at("2025-03-20", T0)), *ev;
+	ev = event_of(text, "5-determination@foiad.test");
+	assert_non_null(ev);
+	char *before = prop(ev, "DTSTART;VALUE=DATE:");
+	free(ev);
+	free(text);
+	ok("request.toll", json_pack("{s:I, s:s, s:s}", "id", f.other, "from",
+				     "2025-03-10", "reason", "fees"));
+	text = render(NULL, clock_at("2025-03-20", T0 + 60));
+	expect_not_in(text, "UID:5-determination@");
+	free(text);
+	ok("request.toll",
+	   json_pack("{s:I, s:s}", "id", f.other, "until", "2025-03-14"));
+	text = render(NULL, clock_at("2025-03-20", T0 + 120));
+	ev = event_of(text, "5-determination@foiad.test");
+	assert_non_null(ev);
+	char *after = prop(ev, "DTSTART;VALUE=DATE:");
+	assert_true(strcmp(after, before) > 0);
+	expect_prop(ev, "SEQUENCE:", "1");
+	expect_prop(ev, "CREATED:", "20250320T120000Z");
+	expect_prop(ev, "DTSTAMP:", "20250320T120200Z");
+	free(before);
+	free(after);
+	free(ev);
 	free(text);
 }
 
@@ -740,9 +772,9 @@ static void test_failures(void **state)
 	struct feed_clock clk = clock_at("2025-03-20", T0);
 	make_fixture();
 
-	assert_int_equal(feeds_render(&dmn, "nope", &clk, &text, &len, err,
-				      sizeof(err)),
-			 1);
+	assert_int_equal(
+		feeds_render(&dmn, "nope", &clk, &text, &len, err, sizeof(err)),
+		1);
 	assert_null(text);
 	assert_string_equal(err, "no project 'nope'");
 	/* A project whose requests are all drafts or closed: an empty
@@ -765,21 +797,22 @@ static void test_failures(void **state)
 	fails("ics", json_pack("{s:b}", "all", 1), "invalid");
 
 	/* libical's check finds what is wrong. */
-	assert_int_equal(ical_feed_check("not a calendar", &len, err,
-					 sizeof(err)),
-			 -1);
 	assert_int_equal(
-		ical_feed_check("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
-				"BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20250101T000000Z"
-				"\r\nDTSTART:notadate\r\n"
-				"END:VEVENT\r\nEND:VCALENDAR\r\n",
-				&len, err, sizeof(err)),
+		ical_feed_check("not a calendar", &len, err, sizeof(err)), -1);
+	assert_int_equal(
+		ical_feed_check(
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+			"BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20250101T000000Z"
+			"\r\nDTSTART:notadate\r\n"
+			"END:VEVENT\r\nEND:VCALENDAR\r\n",
+			&len, err, sizeof(err)),
 		-1);
 	assert_int_equal(
-		ical_feed_check("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
-				"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20250101\r\n"
-				"END:VEVENT\r\nEND:VCALENDAR\r\n",
-				&len, err, sizeof(err)),
+		ical_feed_check(
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+			"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20250101\r\n"
+			"END:VEVENT\r\nEND:VCALENDAR\r\n",
+			&len, err, sizeof(err)),
 		-1);
 	assert_string_equal(err, "a VEVENT without exactly one UID");
 }
@@ -975,9 +1008,9 @@ static void test_config(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_feed_text),    T(test_sequence),	  T(test_project_files),
-		T(test_file_names),   T(test_failures),	  T(test_method_ics),
-		T(test_escaping),     T(test_config),
+		T(test_feed_text),     T(test_sequence),   T(test_open_toll),
+		T(test_project_files), T(test_file_names), T(test_failures),
+		T(test_method_ics),    T(test_escaping),   T(test_config),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -372,6 +372,59 @@ static void test_snooze_store(void **state)
 	assert_int_not_equal(store_snooze_add(dmn.store, &bad), STORE_OK);
 }
 
+static int keep_caldav(const struct caldav_stamp *c, void *arg)
+{
+	struct caldav_stamp *v = arg;
+	size_t i = 0;
+	while (v[i].request_id)
+		i++;
+	v[i] = *c;
+	return 0;
+}
+
+static void test_caldav_store(void **state)
+{
+	(void)state;
+	json_int_t a = file_due("ICE", 10, NULL), b = file_due("FBI", 10, NULL);
+	struct caldav_stamp s = {.request_id = b,
+				 .kind = "determination",
+				 .date = "2030-01-02",
+				 .hash = "0123456789abcdef",
+				 .sequence = 0,
+				 .created = "2030-01-01T00:00:00Z",
+				 .changed = "2030-01-01T00:00:00Z",
+				 .etag = "\"abc\""};
+	assert_int_equal(store_caldav_save(dmn.store, &s), STORE_OK);
+	s.request_id = a;
+	s.etag[0] = '\0'; /* the server gave none */
+	assert_int_equal(store_caldav_save(dmn.store, &s), STORE_OK);
+	/* Saving again replaces. */
+	s.sequence = 1;
+	snprintf(s.date, sizeof(s.date), "2030-01-09");
+	assert_int_equal(store_caldav_save(dmn.store, &s), STORE_OK);
+	struct caldav_stamp v[4];
+	memset(v, 0, sizeof(v));
+	assert_int_equal(store_caldav_list(dmn.store, keep_caldav, v),
+			 STORE_OK);
+	assert_int_equal(v[0].request_id, a); /* by request */
+	assert_int_equal(v[0].sequence, 1);
+	assert_string_equal(v[0].date, "2030-01-09");
+	assert_string_equal(v[0].etag, "");
+	assert_int_equal(v[1].request_id, b);
+	assert_string_equal(v[1].etag, "\"abc\"");
+	assert_int_equal(v[2].request_id, 0);
+	assert_int_equal(store_caldav_delete(dmn.store, a, "determination"),
+			 STORE_OK);
+	memset(v, 0, sizeof(v));
+	assert_int_equal(store_caldav_list(dmn.store, keep_caldav, v),
+			 STORE_OK);
+	assert_int_equal(v[0].request_id, b);
+	assert_int_equal(v[1].request_id, 0);
+	/* A request that does not exist is refused. */
+	s.request_id = 999;
+	assert_int_not_equal(store_caldav_save(dmn.store, &s), STORE_OK);
+}
+
 /* --- plans --------------------------------------------------------------- */
 
 static void test_plan_queues_once(void **state)
@@ -516,12 +569,12 @@ static void test_plan_channels_by_project(void **state)
 	dmn.cfg.webhook.url = NULL;
 	dmn.cfg.smtp.url = strdup("smtp://127.0.0.1:1");
 	dmn.cfg.smtp.from = strdup("foiad@example.org");
-	dmn.cfg.smtp.to = calloc(1, sizeof(char *));
+	dmn.cfg.smtp.to = calloc(2, sizeof(char *));
 	dmn.cfg.smtp.to[0] = strdup(to[0]);
 	dmn.cfg.smtp.nto = 1;
 	dmn.cfg.projects = calloc(1, sizeof(*dmn.cfg.projects));
 	dmn.cfg.projects[0].name = strdup("ice");
-	dmn.cfg.projects[0].to = calloc(1, sizeof(char *));
+	dmn.cfg.projects[0].to = calloc(2, sizeof(char *));
 	dmn.cfg.projects[0].to[0] = strdup(pto[0]);
 	dmn.cfg.projects[0].nto = 1;
 	dmn.cfg.projects[0].webhook = strdup("http://127.0.0.1:1/ice");
@@ -553,7 +606,7 @@ static void test_plan_digest(void **state)
 	struct rows rs;
 	dmn.cfg.smtp.url = strdup("smtp://127.0.0.1:1");
 	dmn.cfg.smtp.from = strdup("foiad@example.org");
-	dmn.cfg.smtp.to = calloc(1, sizeof(char *));
+	dmn.cfg.smtp.to = calloc(2, sizeof(char *));
 	dmn.cfg.smtp.to[0] = strdup("team@example.org");
 	dmn.cfg.smtp.nto = 1;
 	dmn.cfg.reminders.digest = DIGEST_DAILY;
@@ -852,6 +905,7 @@ int main(void)
 		T(test_outbox_states),
 		T(test_outbox_recover),
 		T(test_snooze_store),
+		T(test_caldav_store),
 		T(test_plan_queues_once),
 		T(test_plan_latest_lead_only),
 		T(test_plan_nothing_due_yet),
