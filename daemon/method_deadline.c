@@ -385,24 +385,6 @@ static int by_due(const void *pa, const void *pb)
 	return ia < ib ? -1 : ia > ib;
 }
 
-static int sort_json_array(json_t *a, int (*cmp)(const void *, const void *))
-{
-	size_t n = json_array_size(a);
-	if (n < 2)
-		return 0;
-	json_t **v = malloc(n * sizeof(*v));
-	if (!v)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(a, i));
-	qsort(v, n, sizeof(*v), cmp);
-	json_array_clear(a);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, v[i]);
-	free(v);
-	return 0;
-}
-
 int method_deadlines(struct call *c, json_t *params, json_t **result)
 {
 	static const char *const allowed[] = {"within", "overdue", "project",
@@ -425,7 +407,7 @@ int method_deadlines(struct call *c, json_t *params, json_t **result)
 	if (!(w.out = json_array()))
 		return call_error(c, FOIA_E_INTERNAL, "out of memory");
 	int rc = store_request_list(c->d->store, &f, due_one, &w);
-	if (rc != STORE_OK || sort_json_array(w.out, by_due) < 0) {
+	if (rc != STORE_OK || json_array_sort(w.out, by_due) < 0) {
 		json_decref(w.out);
 		if (c->err_code)
 			return -1;

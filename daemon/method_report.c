@@ -502,24 +502,6 @@ static int by_days(const void *pa, const void *pb)
 	return num(a, "request") < num(b, "request") ? -1 : 1;
 }
 
-static int sort_list(json_t *a, int (*cmp)(const void *, const void *))
-{
-	size_t n = json_array_size(a);
-	if (n < 2)
-		return 0;
-	json_t **v = malloc(n * sizeof(*v));
-	if (!v)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(a, i));
-	qsort(v, n, sizeof(*v), cmp);
-	json_array_clear(a);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, v[i]);
-	free(v);
-	return 0;
-}
-
 static int read_filter(struct call *c, json_t *params, struct report_filter *f)
 {
 	char err[256];
@@ -601,10 +583,11 @@ int method_report(struct call *c, json_t *params, json_t **result)
 	store_report_end(c->d->store);
 	in_snapshot = false;
 	nopen = json_array_size(w.open);
-	if (sort_list(w.overdue, by_overdue) < 0 ||
-	    sort_list(w.upcoming, by_left) < 0 ||
-	    sort_list(w.appeals, by_left) < 0 ||
-	    sort_list(w.ripe, by_days) < 0 || sort_list(w.tolls, by_days) < 0) {
+	if (json_array_sort(w.overdue, by_overdue) < 0 ||
+	    json_array_sort(w.upcoming, by_left) < 0 ||
+	    json_array_sort(w.appeals, by_left) < 0 ||
+	    json_array_sort(w.ripe, by_days) < 0 ||
+	    json_array_sort(w.tolls, by_days) < 0) {
 		call_error(c, FOIA_E_INTERNAL, "out of memory");
 		goto out;
 	}

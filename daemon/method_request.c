@@ -246,30 +246,6 @@ static int by_urgency(const void *pa, const void *pb)
 	return ia < ib ? -1 : ia > ib;
 }
 
-static json_t *sorted_by_urgency(json_t *list)
-{
-	size_t n = json_array_size(list);
-	json_t **v = n ? malloc(n * sizeof(*v)) : NULL;
-	json_t *out = json_array();
-	if ((n && !v) || !out) {
-		free(v);
-		json_decref(out);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_array_get(list, i);
-	if (n > 1)
-		qsort(v, n, sizeof(*v), by_urgency);
-	for (size_t i = 0; i < n; i++)
-		if (json_array_append(out, v[i]) < 0) {
-			json_decref(out);
-			out = NULL;
-			break;
-		}
-	free(v);
-	return out;
-}
-
 /* "status" may be one name or a list of names. */
 static int list_statuses(struct call *c, json_t *v, const char **out,
 			 size_t max)
@@ -326,11 +302,11 @@ int method_request_list(struct call *c, json_t *params, json_t **result)
 		return rc < 0 ? call_error(c, FOIA_E_INTERNAL, "out of memory")
 			      : store_failure(c, rc, "list requests");
 	}
-	json_t *sorted = sorted_by_urgency(w.out);
-	json_decref(w.out);
-	if (!sorted)
+	if (json_array_sort(w.out, by_urgency) < 0) {
+		json_decref(w.out);
 		return call_error(c, FOIA_E_INTERNAL, "out of memory");
-	*result = json_pack("{s:o}", "requests", sorted);
+	}
+	*result = json_pack("{s:o}", "requests", w.out);
 	return *result ? 0 : call_error(c, FOIA_E_INTERNAL, "out of memory");
 }
 

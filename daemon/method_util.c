@@ -4,6 +4,7 @@
 #include "method_util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -76,6 +77,24 @@ int check_law(struct call *c, const char *code)
 			  "unknown jurisdiction '%.64s' (see 'foia "
 			  "jurisdictions')",
 			  code);
+}
+
+int json_array_sort(json_t *a, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(a);
+	if (n < 2)
+		return 0;
+	json_t **v = malloc(n * sizeof(*v));
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(a, i));
+	qsort(v, n, sizeof(*v), cmp);
+	json_array_clear(a);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, v[i]);
+	free(v);
+	return 0;
 }
 
 int store_failure(struct call *c, int rc, const char *doing)

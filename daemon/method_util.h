@@ -32,6 +32,10 @@ int check_law(struct call *c, const char *code);
 /* Load request id into r, or reply not_found. */
 int request_load(struct call *c, int64_t id, struct request *r);
 
+/* Sort a JSON array in place with a qsort comparator over json_t *
+ * elements. Returns 0, or -1 when out of memory (a left unchanged). */
+int json_array_sort(json_t *a, int (*cmp)(const void *, const void *));
+
 /* Map a failed store call to an error reply; returns -1. */
 int store_failure(struct call *c, int rc, const char *doing);
 
