@@ -301,24 +301,34 @@ static int launch(struct transfer *t, char *err, size_t errlen)
 	return 0;
 }
 
-int fetch_start(const char *url, size_t max_bytes, long timeout_s,
-		fetch_done_fn done, void *arg, char *err, size_t errlen)
+/* A new transfer, when the multi handle is up and below its limit.
+ * unset: the message when it is not; noun: what is "running already". */
+static struct transfer *transfer_new(const char *unset, const char *noun,
+				     char *err, size_t errlen)
 {
 	if (!F.multi) {
-		snprintf(err, errlen, "downloads are not set up");
-		return -1;
+		snprintf(err, errlen, "%s", unset);
+		return NULL;
 	}
 	if (F.running >= FETCH_MAX_TRANSFERS) {
 		snprintf(err, errlen,
-			 "%d downloads are running already; try again later",
-			 FETCH_MAX_TRANSFERS);
-		return -1;
+			 "%d %s are running already; try again later",
+			 FETCH_MAX_TRANSFERS, noun);
+		return NULL;
 	}
 	struct transfer *t = calloc(1, sizeof(*t));
-	if (!t) {
+	if (!t)
 		snprintf(err, errlen, "out of memory");
+	return t;
+}
+
+int fetch_start(const char *url, size_t max_bytes, long timeout_s,
+		fetch_done_fn done, void *arg, char *err, size_t errlen)
+{
+	struct transfer *t = transfer_new("downloads are not set up",
+					  "downloads", err, errlen);
+	if (!t)
 		return -1;
-	}
 	t->max = max_bytes < SIZE_MAX - 1 ? max_bytes : SIZE_MAX - 2;
 	t->timeout_s = timeout_s > 0 ? timeout_s : 1;
 	t->done = done;
@@ -427,21 +437,10 @@ int fetch_send_start(const struct fetch_send *s, fetch_sent_fn done,
 		     fetch_uploaded_fn uploaded, void *arg, char *err,
 		     size_t errlen)
 {
-	if (!F.multi) {
-		snprintf(err, errlen, "sending is not set up");
+	struct transfer *t =
+		transfer_new("sending is not set up", "transfers", err, errlen);
+	if (!t)
 		return -1;
-	}
-	if (F.running >= FETCH_MAX_TRANSFERS) {
-		snprintf(err, errlen,
-			 "%d transfers are running already; try again later",
-			 FETCH_MAX_TRANSFERS);
-		return -1;
-	}
-	struct transfer *t = calloc(1, sizeof(*t));
-	if (!t) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	t->max = s->max_reply;
 	t->keep_partial = true;
 	t->smtp = s->verb == FETCH_SMTP;

@@ -870,13 +870,13 @@ static void test_escaping(void **state)
 	char *head = ical_feed_head(&info), *ev = ical_feed_event(&e, &alarms);
 	assert_non_null(head);
 	assert_non_null(ev);
-	size_t hl = strlen(head), el = strlen(ev);
 	const char *tail = ical_feed_tail();
-	char *all = malloc(hl + el + strlen(tail) + 1);
+	size_t hl = strlen(head), el = strlen(ev), tl = strlen(tail);
+	char *all = malloc(hl + el + tl + 1);
 	assert_non_null(all);
 	memcpy(all, head, hl);
 	memcpy(all + hl, ev, el);
-	strcpy(all + hl + el, tail);
+	memcpy(all + hl + el, tail, tl + 1); /* with its NUL */
 	assert_int_equal(check_feed(all), 1);
 	char *flat = unfold(all);
 	expect_in(flat, "\r\nSUMMARY:a\\, b\\; c\\\\d\\ne\\nf g\r\n");
