@@ -5,7 +5,8 @@
 #   make check      unit and integration tests; ends with "N passed, N failed"
 #   make asan       the same suite under AddressSanitizer and UBSan
 #   make deps       install the Debian packages needed to build and test
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (programs, config, units,
+#                   man pages, bash and zsh completion)
 #   make clean
 
 CC       ?= cc
@@ -20,11 +21,14 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 # Debian packages: to build, then to test.
 BUILD_DEPS = gcc make pkg-config libsqlite3-dev libjansson-dev libconfig-dev \
              libcurl4-openssl-dev libical-dev libcsv-dev
-TEST_DEPS  = libcmocka-dev python3 sqlite3 procps clang libclang-rt-14-dev chromium python3-aiosmtpd python3-icalendar radicale
+TEST_DEPS  = libcmocka-dev python3 sqlite3 procps clang libclang-rt-14-dev chromium python3-aiosmtpd python3-icalendar radicale zsh groff-base man-db
 DEPS       = $(BUILD_DEPS) $(TEST_DEPS)
 
 PKGS_DAEMON = sqlite3 jansson libconfig libical libcurl
@@ -109,8 +113,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfoiad.a $(HEADERS)
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON) cmocka) -o $@ $< \
 	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON) cmocka) $(LIBS_DAEMON)
 
-check: all $(UNIT_BIN)
-	@BUILD=$(BUILD) tests/run $(UNIT_BIN) tests/fuzz/smoke
+check: all $(UNIT_BIN) $(BUILD)/bin/loadclient
+	@BUILD=$(BUILD) tests/run $(UNIT_BIN) tests/fuzz/smoke tests/load/load-smoke
 
 # AddressSanitizer and UBSan over the whole suite, in a build tree of its own.
 asan:
@@ -136,6 +140,8 @@ install: all
 	install -m 0755 $(BUILD)/foia $(DESTDIR)$(BINDIR)/foia
 	install -m 0644 config/agencies.conf $(DESTDIR)$(DATADIR)/agencies.conf
 	install -m 0644 config/jurisdictions.conf $(DESTDIR)$(DATADIR)/jurisdictions.conf
+	install -d $(DESTDIR)$(DATADIR)/templates
+	install -m 0644 config/templates/*.txt $(DESTDIR)$(DATADIR)/templates/
 	install -m 0644 config/foiad.conf $(DESTDIR)$(DATADIR)/foiad.conf.example
 	test -e $(DESTDIR)$(SYSCONFDIR)/foiad/foiad.conf || \
 	    install -m 0640 config/foiad.conf $(DESTDIR)$(SYSCONFDIR)/foiad/foiad.conf
@@ -145,6 +151,13 @@ install: all
 	install -m 0644 systemd/foiad-user.socket $(DESTDIR)$(USERUNITDIR)/foiad.socket
 	install -m 0644 systemd/foiad.sysusers $(DESTDIR)$(SYSUSERSDIR)/foiad.conf
 	install -m 0644 systemd/foiad.tmpfiles $(DESTDIR)$(TMPFILESDIR)/foiad.conf
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0644 cli/foia.1 $(DESTDIR)$(MANDIR)/man1/foia.1
+	install -m 0644 config/foiad.conf.5 $(DESTDIR)$(MANDIR)/man5/foiad.conf.5
+	install -m 0644 daemon/foiad.8 $(DESTDIR)$(MANDIR)/man8/foiad.8
+	install -m 0644 config/completion/foia.bash $(DESTDIR)$(BASHCOMPDIR)/foia
+	install -m 0644 config/completion/_foia $(DESTDIR)$(ZSHCOMPDIR)/_foia
 
 format:
 	clang-format -i daemon/*.c daemon/*.h cli/*.c cli/*.h include/foia/*.h tests/unit/*.c
@@ -163,8 +176,10 @@ clean:
 #                    inputs; TAP, from tests/fuzz/smoke (which tests/run can
 #                    call: it builds the targets itself, and skips without
 #                    clang and libFuzzer)
-#   make bench       tests/bench/*.c against the daemon code built at -O2;
-#                    prints figures, asserts nothing
+#   make bench       tests/bench/*.c against the daemon code built at -O2,
+#                    and a short tests/load/run (BENCH_LOAD_SECONDS, 10);
+#                    prints figures, asserts nothing, and ends with the
+#                    table of every FIGURE line (tests/bench/table)
 #
 # Both build the daemon library again in a tree of their own
 # ($(BUILD)/fuzz, $(BUILD)/bench), so each target links only the daemon
@@ -188,7 +203,8 @@ fuzz-build:
 # Run in the sub-make above: $(BUILD) is $(BUILD)/fuzz there.
 fuzz-targets: $(FUZZ_BIN)
 
-$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libfoiad.a $(HEADERS)
+$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libfoiad.a $(HEADERS) \
+                   $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(say) FUZZ $@
 	$(Q)$(CC) $(CFLAGS_ALL) $(FUZZ_SAN) $(call pkgcflags,$(PKGS_DAEMON)) \
@@ -203,12 +219,50 @@ fuzz-smoke: fuzz-build
 bench:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/bench OPT=-O2 bench-run
 
-# Run in the sub-make above.
-bench-run: $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do echo "$$b:"; $$b || exit 1; done
+# Run in the sub-make above. The outputs of the last run are kept in
+# $(BUILD)/bench-out; tests/bench/table collects their FIGURE lines into
+# the closing table.
+BENCH_LOAD_SECONDS ?= 10
+# One shell and a directory of its own, so that two `make bench` running
+# at once in the same tree do not mix their outputs.
+bench-run: $(BENCH_BIN) $(BUILD)/foiad $(BUILD)/foia $(BUILD)/bin/loadclient
+	@out=$$(mktemp -d $(BUILD)/bench-out.XXXXXX) || exit 1; \
+	for b in $(BENCH_BIN); do echo "$$b:"; o=$$out/$${b##*/}.out; \
+	    FOIAD=$(BUILD)/foiad $$b >$$o 2>&1; rc=$$?; cat $$o; \
+	    [ $$rc -eq 0 ] || { rm -rf $$out; exit 1; }; done; \
+	echo "tests/load/run, 64 clients for $(BENCH_LOAD_SECONDS) s:"; \
+	BUILD=$(BUILD) LOAD_SECONDS=$(BENCH_LOAD_SECONDS) LOAD_P99_MAX_MS=0 \
+	    LOAD_OUT=$$out/load.out tests/load/run >$$out/load.tap 2>&1 || \
+	    echo "  the load test failed: see $(BUILD)/bench-out/load.tap"; \
+	grep -E '^(not ok|# (latency_|memory))' $$out/load.tap; \
+	echo; tests/bench/table $$out/*.out; \
+	rm -rf $(BUILD)/bench-out; mv $$out $(BUILD)/bench-out
 
 $(BUILD)/bin/bench_%: tests/bench/bench_%.c $(BUILD)/libfoiad.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(say) BENCH $@
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,$(PKGS_DAEMON)) -o $@ $< \
 	    $(BUILD)/libfoiad.a $(LDFLAGS_ALL) $(call pkglibs,$(PKGS_DAEMON)) $(LIBS_DAEMON)
+
+# --- Load ------------------------------------------------------------------
+#
+#   make load        tests/load/run: LOAD_CLIENTS (64) clients mixing file,
+#                    update, list and show for LOAD_SECONDS (60) against one
+#                    real foiad, beside a client sending a byte a second and
+#                    one never reading; prints p50/p99 and the daemon's
+#                    memory, fails on any error or growing memory. make
+#                    check runs a short variant (tests/load/load-smoke).
+
+LOAD_SECONDS ?= 60
+LOAD_CLIENTS ?= 64
+
+.PHONY: load
+load: all $(BUILD)/bin/loadclient
+	@BUILD=$(BUILD) LOAD_SECONDS=$(LOAD_SECONDS) \
+	    LOAD_CLIENTS=$(LOAD_CLIENTS) tests/load/run
+
+$(BUILD)/bin/loadclient: tests/load/loadclient.c
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS_ALL) $(call pkgcflags,jansson) -pthread -o $@ $< \
+	    $(LDFLAGS_ALL) $(call pkglibs,jansson)

@@ -21,10 +21,13 @@
 /*
  * Exit codes: 0 ok, EX_USAGE (64) for a bad command line, EX_DATAERR (65) for
  * a bad value caught here, EX_UNAVAILABLE (69) when foiad cannot be reached,
- * EX_NOPERM (77) when foiad says permission_denied, and EXIT_REFUSED for any
- * other refusal (or a local failure such as running out of memory).
+ * EX_NOPERM (77) when foiad says permission_denied (not allowed on the
+ * socket at all), EXIT_FORBIDDEN when foiad says forbidden (a member asking
+ * for what only an admin may do), and EXIT_REFUSED for any other refusal
+ * (or a local failure such as running out of memory).
  */
-#define EXIT_REFUSED 1
+#define EXIT_REFUSED   1
+#define EXIT_FORBIDDEN 4
 
 /* How one option's value becomes part of the request params. */
 enum opt_kind {
@@ -62,6 +65,7 @@ struct opt {
 	const char *needs;	   /* another option this one requires */
 	const char *meta;	   /* "<date>" in help; NULL for flags */
 	const char *help;
+	char short_name; /* a one-letter alias ('o' for -o), or 0; never 'h' */
 };
 
 /* A titled group of options, ended by an entry whose name is NULL. The
@@ -204,6 +208,7 @@ int cmd_agency_add(struct call *c);
 int cmd_agency_list(struct call *c);
 int cmd_agency_show(struct call *c);
 int cmd_agency_update(struct call *c);
+int cmd_agency_import(struct call *c);
 int cmd_status(struct call *c);
 
 /* Send the call's request; print the result (or its member json_key) with
@@ -237,6 +242,7 @@ extern const struct opt_group agency_add_groups[];
 extern const struct opt_group agency_list_groups[];
 extern const struct opt_group agency_show_groups[];
 extern const struct opt_group agency_update_groups[];
+extern const struct opt_group agency_import_groups[];
 extern const struct opt_group status_groups[];
 
 /* Names from include/foia/protocol.h as NULL-terminated lists. */

@@ -23,8 +23,14 @@
 #include "foia/protocol.h"
 
 #define SYSTEM_SOCKET "/run/foiad/foiad.sock"
-#define REPLY_MAX     ((size_t)64 * 1024 * 1024)
-#define REQUEST_ID    1
+/* A whole export of a large database comes as one reply (hundreds of MB
+ * at a million events). */
+#define REPLY_MAX  ((size_t)1024 * 1024 * 1024)
+#define REQUEST_ID 1
+
+/* The connection of a session (client_session_open), or -1: each call
+ * then connects on its own. */
+static int session_fd = -1;
 
 static int copy_path(const char *s, char *buf, size_t len)
 {
@@ -146,6 +152,7 @@ enum read_rc {
 struct reply_buf {
 	char *p;
 	size_t len, cap;
+	size_t scanned; /* bytes known to hold no newline */
 };
 
 static bool grow(struct reply_buf *b)
@@ -165,7 +172,12 @@ static bool grow(struct reply_buf *b)
 static enum read_rc read_line(int fd, struct reply_buf *b)
 {
 	for (;;) {
-		char *nl = b->len ? memchr(b->p, '\n', b->len) : NULL;
+		/* Only the new bytes: rescanning a reply of hundreds of MB
+		 * after each read would take quadratic time. */
+		char *nl = b->len > b->scanned ? memchr(b->p + b->scanned, '\n',
+							b->len - b->scanned)
+					       : NULL;
+		b->scanned = b->len;
 		if (nl) {
 			*nl = '\0';
 			b->len = (size_t)(nl - b->p);
@@ -218,6 +230,8 @@ static int error_reply(const json_t *error)
 	err("%s", msg ? msg : code ? code : "unknown error");
 	if (code && strcmp(code, FOIA_E_PERMISSION) == 0)
 		return EX_NOPERM;
+	if (code && strcmp(code, FOIA_E_FORBIDDEN) == 0)
+		return EXIT_FORBIDDEN;
 	return EXIT_REFUSED;
 }
 
@@ -288,6 +302,11 @@ int client_call(const char *socket, const char *method, json_t *params,
 		free(line);
 		return EX_DATAERR;
 	}
+	if (session_fd >= 0) {
+		rc = exchange(session_fd, path, line, len, result);
+		free(line);
+		return rc;
+	}
 	int fd = connect_to(path);
 	if (fd < 0)
 		rc = unreachable(path, errno);
@@ -297,4 +316,24 @@ int client_call(const char *socket, const char *method, json_t *params,
 		close(fd);
 	free(line);
 	return rc;
+}
+
+int client_session_open(const char *socket)
+{
+	char path[4096];
+	if (socket_path(socket, path, sizeof path) != 0) {
+		err("socket path is too long");
+		return EX_USAGE;
+	}
+	if (session_fd >= 0)
+		return 0;
+	session_fd = connect_to(path);
+	return session_fd < 0 ? unreachable(path, errno) : 0;
+}
+
+void client_session_close(void)
+{
+	if (session_fd >= 0)
+		close(session_fd);
+	session_fd = -1;
 }

@@ -19,4 +19,11 @@ int socket_path(const char *option, char *buf, size_t len);
 int client_call(const char *socket, const char *method, json_t *params,
 		json_t **result);
 
+/* Keep one connection for the calls that follow, until
+ * client_session_close: calls that depend on each other (an upload's parts
+ * and the import that names it) must share a connection. 0, or the exit
+ * code after printing why. */
+int client_session_open(const char *socket);
+void client_session_close(void);
+
 #endif

@@ -37,13 +37,14 @@ static const struct opt report_opts[] = {
 	 .limit = 4095,
 	 .flags = OPT_NONEMPTY,
 	 .meta = "<file>",
-	 .help = "write the report to <file> instead of standard output"},
+	 .help = "write the report to <file> instead of standard output",
+	 .short_name = 'o'},
 	OPT_JSON,
 	OPT_END,
 };
 
 const struct opt_group report_groups[] = {
-	{"Options", report_opts, 0},
+	{"options", report_opts, 0},
 	{NULL, NULL, 0},
 };
 
@@ -115,7 +116,9 @@ static const struct rcol perf_cols[] = {
 	{"Det p90", "determination.p90", RC_DAYS, true},
 	{"Det n", "sample.determination", RC_TEXT, true},
 	{"On time", "on_time_share", RC_SHARE, true},
-	{"Published median", "published_median", RC_DAYS, true},
+	{"Pub. simple", "published_median.simple", RC_DAYS, true},
+	{"Pub. complex", "published_median.complex", RC_DAYS, true},
+	{"Pub. FY", "published_median.year", RC_YEAR, true},
 };
 
 const struct rsection report_sections[] = {
@@ -166,7 +169,8 @@ char *report_cell(const json_t *row, const struct rcol *col)
 	/* A statistic hidden below the minimum sample, or unknown, is
 	 * "-"; a request without a project is "(none)". */
 	if (!v || json_is_null(v)) {
-		if (col->kind == RC_DAYS || col->kind == RC_SHARE)
+		if (col->kind == RC_DAYS || col->kind == RC_SHARE ||
+		    col->kind == RC_YEAR)
 			return strdup("-");
 		return strdup(strcmp(col->path, "project") ? "" : "(none)");
 	}
@@ -186,6 +190,7 @@ char *report_cell(const json_t *row, const struct rcol *col)
 			 100.0 * json_number_value(v));
 		return strdup(buf);
 	case RC_TEXT:
+	case RC_YEAR:
 		break;
 	}
 	return value_text(v, ";");
@@ -349,8 +354,9 @@ static int report_text(FILE *f, const json_t *res, bool markdown, bool color)
 	const json_t *perf = json_object_get(res, "performance");
 	fprintf(f,
 		"%sStatistics need at least %" JSON_INTEGER_FORMAT
-		" answers; published medians are not recorded yet.\n",
-		markdown ? "" : "  ", member_int(perf, "min_sample"));
+		" answers. %s\n",
+		markdown ? "" : "  ", member_int(perf, "min_sample"),
+		REPORT_PUBLISHED_NOTE);
 	return 0;
 }
 

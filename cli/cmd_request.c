@@ -175,6 +175,10 @@ static const struct opt list_opts[] = {
 	OPT_TEXT("tag", "tag", FOIA_MAX_TAG, "<tag>",
 		 "only requests with this tag"),
 	OPT_FLAG("all", "all", K_TRUE, "closed and withdrawn requests too"),
+	OPT_COUNT("limit", "limit", "<n>",
+		  "only the first <n> (a page; every match without it)"),
+	OPT_COUNT("offset", "offset", "<n>",
+		  "skip the first <n>, for the next page"),
 	OPT_JSON,
 	OPT_CSV,
 	OPT_END,
@@ -264,13 +268,27 @@ static int list_text(struct call *c, json_t *res)
 	if ((rc = flatten_next(rows)))
 		return rc;
 	if (c->format == FORMAT_CSV)
-		return render_csv(rows, list_csv, COUNT(list_csv));
-	if (json_array_size(rows) == 0) {
+		rc = render_csv(rows, list_csv, COUNT(list_csv));
+	else if (json_array_size(rows) == 0)
 		puts("no requests");
-		return 0;
+	else
+		rc = render_table(rows, list_columns, COUNT(list_columns),
+				  LIST_FLEX, terminal_width(), "overdue");
+	/* A page says, on stderr, where it sits in the whole. */
+	json_int_t total = member_int(res, "total"),
+		   offset = member_int(res, "offset");
+	size_t n = json_array_size(rows);
+	if (rc == 0 && (offset > 0 || (json_int_t)n < total)) {
+		fprintf(stderr, "%zu of %" JSON_INTEGER_FORMAT " shown", n,
+			total);
+		if (offset + (json_int_t)n < total)
+			fprintf(stderr,
+				"; --offset %" JSON_INTEGER_FORMAT
+				" for the next page",
+				offset + (json_int_t)n);
+		fputc('\n', stderr);
 	}
-	return render_table(rows, list_columns, COUNT(list_columns), LIST_FLEX,
-			    terminal_width(), "overdue");
+	return rc;
 }
 
 int cmd_list(struct call *c)

@@ -1,6 +1,9 @@
 /*
  * cmd_status.c: `foia status`, what the daemon says about itself, with the
- * client's own version next to it so a mismatch shows at a glance.
+ * client's own version next to it so a mismatch shows at a glance, and
+ * what an operator checks first when reminders stop coming: the disk the
+ * database takes, the reminders waiting or failed, the newest delivery
+ * error and when foiad next wakes up.
  */
 #include <stdio.h>
 
@@ -92,6 +95,80 @@ static void print_by_status(json_t *by)
 	}
 }
 
+/* Bytes as "512 B", "3.4 KiB", "12.0 MiB", "1.2 GiB". */
+static void format_bytes(json_int_t n, char *buf, size_t len)
+{
+	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	size_t i = 0;
+
+	if (n < 1024) {
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT " B", n);
+		return;
+	}
+	for (v /= 1024; v >= 1024 && i < 3; i++)
+		v /= 1024;
+	snprintf(buf, len, "%.1f %s", v, unit[i]);
+}
+
+static json_int_t int_member(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* "1.2 MiB (database 1.1 MiB, write-ahead log 96.0 KiB)". */
+static void print_disk(const json_t *disk)
+{
+	char all[32], db[32], wal[32], line[128];
+
+	if (!json_is_object(disk))
+		return;
+	format_bytes(int_member(disk, "db") + int_member(disk, "wal"), all,
+		     sizeof all);
+	format_bytes(int_member(disk, "db"), db, sizeof db);
+	format_bytes(int_member(disk, "wal"), wal, sizeof wal);
+	snprintf(line, sizeof line, "%s (database %s, write-ahead log %s)", all,
+		 db, wal);
+	print_field("Disk", line, STATUS_WIDTH);
+}
+
+/* "Reminders: 3 waiting, 1 failed" and the newest delivery error. */
+static void print_outbox(const json_t *outbox)
+{
+	const json_t *e = json_object_get(outbox, "last_error");
+	char line[2048];
+
+	if (!json_is_object(outbox))
+		return;
+	snprintf(line, sizeof line,
+		 "%" JSON_INTEGER_FORMAT " waiting, %" JSON_INTEGER_FORMAT
+		 " failed",
+		 int_member(outbox, "pending"), int_member(outbox, "failed"));
+	print_field("Reminders", line, STATUS_WIDTH);
+	if (!json_is_object(e))
+		return;
+	const char *next =
+		json_string_value(json_object_get(e, "next_attempt_at"));
+	const char *channel = json_string_value(json_object_get(e, "channel"));
+	const char *state = json_string_value(json_object_get(e, "state"));
+	const char *error = json_string_value(json_object_get(e, "error"));
+	snprintf(line, sizeof line,
+		 "%s (%s, reminder %" JSON_INTEGER_FORMAT
+		 ", %s after %" JSON_INTEGER_FORMAT " tries%s%s)",
+		 error ? error : "?", channel ? channel : "?",
+		 int_member(e, "outbox"), state ? state : "?",
+		 int_member(e, "attempts"), next ? ", next at " : "",
+		 next ? next : "");
+	print_field("Last error", line, STATUS_WIDTH);
+}
+
+static void print_when(const char *label, const json_t *res, const char *key)
+{
+	const char *v = json_string_value(json_object_get(res, key));
+	if (json_object_get(res, key))
+		print_field(label, v ? v : "none", STATUS_WIDTH);
+}
+
 static int status_text(struct call *c, json_t *res)
 {
 	int rc;
@@ -103,6 +180,10 @@ static int status_text(struct call *c, json_t *res)
 	if ((rc = render_fields(res, status_fields, COUNT(status_fields),
 				STATUS_WIDTH)))
 		return rc;
+	print_disk(json_object_get(res, "disk"));
+	print_outbox(json_object_get(res, "outbox"));
+	print_when("Next wake-up", res, "next_wakeup");
+	print_when("Next reminder", res, "next_reminder");
 	print_by_status(json_object_get(res, "by_status"));
 	return 0;
 }

@@ -14,7 +14,9 @@
 
 #include "cli.h"
 #include "client.h"
+#include "cmd_backup.h"
 #include "cmd_export.h"
+#include "cmd_letter.h"
 #include "foia/protocol.h"
 #include "options.h"
 #include "render.h"
@@ -83,6 +85,15 @@ static const struct command agency_commands[] = {
 	 .flags = CMD_CLEARS | CMD_CHANGES,
 	 .usage = "foia agency update <code> [<agency options>] [--json]",
 	 .summary = "change an agency's details"},
+	{.name = "import",
+	 .run = cmd_agency_import,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = source_args,
+	 .groups = agency_import_groups,
+	 .usage = "foia agency import <file>|<url> [--skip-bad] [--json]",
+	 .summary = "add or update agencies from FOIA.gov's agency "
+		    "components"},
 	{.name = NULL},
 };
 
@@ -100,7 +111,7 @@ static const struct command commands[] = {
 	 .groups = list_groups,
 	 .usage = "foia list [--status <status>]... [--agency <code>] "
 		  "[--project <project>] [--tag <tag>] [--all] "
-		  "[--json | --csv]",
+		  "[--limit <n>] [--offset <n>] [--json | --csv]",
 	 .summary = "list requests (open ones unless --all)"},
 	{.name = "show",
 	 .run = cmd_show,
@@ -215,16 +226,35 @@ static const struct command commands[] = {
 	 .groups = note_groups,
 	 .usage = "foia note <id> <text>...",
 	 .summary = "add a note to a request's history"},
+	{.name = "letter",
+	 .run = cmd_letter,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = request_id_args,
+	 .groups = letter_groups,
+	 .usage = "foia letter <id> [--kind request|follow-up|appeal] "
+		  "[--json]",
+	 .summary = "print a request's letter, made from its template"},
+	{.name = "send",
+	 .run = cmd_send,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = request_id_args,
+	 .groups = send_groups,
+	 .usage = "foia send <id> [--kind request|follow-up|appeal] "
+		  "[--dry-run] [--again] [--json]",
+	 .summary = "email a request's letter to its agency"},
 	{.name = "agency",
 	 .usage = "foia agency <command> [<args>]",
-	 .summary = "add, list, show and change agencies",
+	 .summary = "add, list, show, change and import agencies",
 	 .subs = agency_commands},
 	{.name = "report",
 	 .run = cmd_report,
 	 .groups = report_groups,
-	 .usage = "foia report [--project <p>] [--agency <code>] [--since "
-		  "<date>] [--until <date>] [--member <name>] [--format "
-		  "text|markdown|csv|json|html] [--output <file>]",
+	 .usage =
+		 "foia report [--project <project>] [--agency <code>] [--since "
+		 "<date>] [--until <date>] [--member <name>] [--format "
+		 "text|markdown|csv|json|html] [-o|--output <file>]",
 	 .summary = "the group status report"},
 	{.name = "export",
 	 .run = cmd_export,
@@ -240,11 +270,23 @@ static const struct command commands[] = {
 	 .usage = "foia import <file> [--format json|csv|muckrock] "
 		  "[--skip-bad] [--json]",
 	 .summary = "restore a backup, or bring in requests from CSV"},
+	{.name = "verify",
+	 .run = cmd_verify,
+	 .groups = verify_groups,
+	 .usage = "foia verify [--json]",
+	 .summary = "check the history's hash chain; exit 1 if broken"},
+	{.name = "backup",
+	 .run = cmd_backup,
+	 .min_args = 1,
+	 .max_args = 1,
+	 .args = backup_args,
+	 .usage = "foia backup <file>",
+	 .summary = "write a consistent copy of the database to <file>"},
 	{.name = "status",
 	 .run = cmd_status,
 	 .groups = status_groups,
 	 .usage = "foia status [--json]",
-	 .summary = "show foiad's version, database and counts"},
+	 .summary = "show foiad's version, database, counts and health"},
 	{.name = "help",
 	 .run = cmd_help,
 	 .max_args = 2,
@@ -379,8 +421,11 @@ static void print_values(const struct opt *o)
 
 static void print_option(const struct opt *o)
 {
-	int used = printf("    --%s%s%s", o->name, o->meta ? " " : "",
-			  o->meta ? o->meta : "");
+	/* "    -o, --output <file>", or the long name alone. */
+	int used = o->short_name ? printf("    -%c, ", o->short_name)
+				 : printf("    ");
+	used += printf("--%s%s%s", o->name, o->meta ? " " : "",
+		       o->meta ? o->meta : "");
 
 	if (used + 2 > OPT_COLUMN)
 		printf("\n%*s", OPT_COLUMN, "");

@@ -33,11 +33,15 @@ const char *const foia_toll_reasons[] = {FOIA_TOLL_REASON_NAMES, NULL};
 #define OPT_BASE 256
 #define OPT_HELP 255
 
-/* All options of one command, flattened for getopt_long. */
+/* All options of one command, flattened for getopt_long, with the short
+ * aliases as getopt's optstring and a map from letter to option. */
 struct optset {
 	struct option *longopts;
 	const struct opt **opts;
 	size_t n;
+	char shorts[2 * 128 + 4]; /* "+:h" then "o:" per alias */
+	const struct opt *by_short[128];
+	int short_index[128]; /* its index in opts */
 };
 
 /* One option as it appeared on the command line. */
@@ -186,6 +190,33 @@ static void optset_free(struct optset *set)
 	free(set->opts);
 }
 
+/* Add o's short alias to the optstring; a letter that is not ASCII, is
+ * 'h' or is taken twice in one command is a mistake in the tables. */
+static int short_add(const struct command *cmd, struct optset *set, size_t i,
+		     const struct opt *o)
+{
+	unsigned char ch = (unsigned char)o->short_name;
+	size_t len = strlen(set->shorts);
+
+	if (!ch)
+		return 0;
+	if (ch >= 128 ||
+	    !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) ||
+	    ch == 'h' || set->by_short[ch] || len + 3 > sizeof set->shorts) {
+		err("internal error: bad short option '-%c' for '--%s' in "
+		    "'%s'",
+		    ch < 128 ? ch : '?', o->name, cmd->name);
+		return EXIT_REFUSED;
+	}
+	set->by_short[ch] = o;
+	set->short_index[ch] = (int)i;
+	set->shorts[len++] = (char)ch;
+	if (takes_value(o->kind))
+		set->shorts[len++] = ':';
+	set->shorts[len] = '\0';
+	return 0;
+}
+
 static void optset_add(struct optset *set, size_t i, const struct opt *o)
 {
 	set->opts[i] = o;
@@ -210,10 +241,19 @@ static int optset_build(const struct command *cmd, struct optset *set)
 		optset_free(set);
 		return out_of_memory();
 	}
+	/* "+": foia's own options end where the command begins. */
+	snprintf(set->shorts, sizeof set->shorts, "%s",
+		 cmd->flags & CMD_STOP ? "+:h" : ":h");
 	for (g = cmd->groups, set->n = 0; g && g->title; g++)
 		for (o = g->opts; o->name; o++)
-			if (group_has(g, o))
+			if (group_has(g, o)) {
+				int rc = short_add(cmd, set, set->n, o);
+				if (rc) {
+					optset_free(set);
+					return rc;
+				}
 				optset_add(set, set->n++, o);
+			}
 	set->longopts[n] = (struct option){"help", no_argument, NULL, OPT_HELP};
 	return 0;
 }
@@ -245,6 +285,9 @@ static int bad_option(const struct command *cmd, const struct optset *set,
 					   name);
 		return usage_error(cmd, "option '--%s' takes no value", name);
 	}
+	if (ch == ':' && optopt > 0 && optopt < 128 && set->by_short[optopt])
+		return usage_error(cmd, "option '-%c' (--%s) needs a value",
+				   optopt, set->by_short[optopt]->name);
 	if (optopt != 0)
 		return usage_error(cmd, "unknown option '-%c'", optopt);
 	size_t len = strcspn(word, "=");
@@ -257,19 +300,21 @@ static int bad_option(const struct command *cmd, const struct optset *set,
 static int scan(const struct command *cmd, const struct optset *set, int argc,
 		char **argv, struct seen *seen, size_t *nseen, bool *help)
 {
-	/* "+": foia's own options end where the command begins. */
-	const char *shorts = cmd->flags & CMD_STOP ? "+:h" : ":h";
-
 	optind = 0; /* glibc: start afresh, whatever parsed before */
 	opterr = 0;
 	for (;;) {
-		int ch = getopt_long(argc, argv, shorts, set->longopts, NULL);
+		int ch = getopt_long(argc, argv, set->shorts, set->longopts,
+				     NULL);
 		if (ch == -1)
 			return 0;
 		if (ch == 'h' || ch == OPT_HELP) {
 			*help = true;
 			return 0;
 		}
+		/* A short alias is its long option. */
+		if (ch > 0 && ch < 128 && ch != ':' && ch != '?' &&
+		    set->by_short[ch])
+			ch = OPT_BASE + set->short_index[ch];
 		if (ch < OPT_BASE)
 			return bad_option(cmd, set, ch, argv);
 		seen[*nseen].opt = set->opts[ch - OPT_BASE];

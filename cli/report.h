@@ -20,6 +20,7 @@ enum rcol_kind {
 	RC_REQUEST, /* a request id, "#12" */
 	RC_DAYS,    /* a number of days; a real with one decimal */
 	RC_SHARE,   /* 0..1 as a percentage */
+	RC_YEAR,    /* a year, "-" when unknown */
 };
 
 struct rcol {
@@ -36,6 +37,12 @@ struct rsection {
 	size_t ncols;
 	const char *empty; /* said when there are no rows */
 };
+
+/* What the "Pub." columns of the performance section are. */
+#define REPORT_PUBLISHED_NOTE                                                  \
+	"Pub. simple and Pub. complex: the median working days the agency "    \
+	"itself published for its simple and complex requests in fiscal "      \
+	"year Pub. FY (FOIA.gov; foia agency import)."
 
 extern const struct rsection report_sections[];
 extern const size_t report_nsections;

@@ -287,9 +287,9 @@ int report_html(FILE *f, const json_t *res)
 			return -1;
 	fprintf(f,
 		"<p class=\"none\">Statistics need at least "
-		"%" JSON_INTEGER_FORMAT
-		" answers; published medians are not recorded yet.</p>\n"
+		"%" JSON_INTEGER_FORMAT " answers. %s</p>\n"
 		"</body></html>\n",
-		member_int(json_object_get(res, "performance"), "min_sample"));
+		member_int(json_object_get(res, "performance"), "min_sample"),
+		REPORT_PUBLISHED_NOTE);
 	return ferror(f) ? -1 : 0;
 }

@@ -11,6 +11,10 @@
 
 #include "store.h"
 
+/* The largest published median taken, in working days: a few agencies
+ * report medians of years, none of centuries. */
+#define AGENCY_MAX_MEDIAN 100000
+
 bool agency_valid(const struct agency *a, char *err, size_t errlen);
 
 #endif

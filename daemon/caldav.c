@@ -131,6 +131,8 @@ struct plan {
 	char domain[256];
 	bool full; /* CALDAV_MAX_OPS reached */
 	int err;
+	/* Every request's clock events in one ordered pass. */
+	struct event_feed history;
 };
 
 static struct op *new_op(struct plan *p)
@@ -354,7 +356,6 @@ static int plan_request(const struct request *r, void *arg)
 	struct plan *p = arg;
 	struct daemon *d = p->d;
 	struct rd_set set;
-	struct event_list ev;
 	char err[512];
 	const struct jurisdiction *law =
 		r->jurisdiction ? jurisdiction_find(&d->laws, r->jurisdiction)
@@ -363,11 +364,11 @@ static int plan_request(const struct request *r, void *arg)
 		law ? jurisdiction_calendar(&d->laws, law) : NULL;
 	if (!law || !cal || !cal->cal)
 		return 0;
-	if (event_list_load(d->store, r->id, &ev) != STORE_OK)
+	if (event_feed_load(&p->history, r->id) != STORE_OK)
 		return -1;
-	int rc = request_deadlines(r, ev.v, ev.n, law, cal->cal, p->today,
+	const struct event_list *ev = &p->history.list;
+	int rc = request_deadlines(r, ev->v, ev->n, law, cal->cal, p->today,
 				   false, &set, err, sizeof(err));
-	event_list_free(&ev);
 	if (rc < 0) {
 		/* Unknown is not gone: leave its events as they are. */
 		for (size_t i = 0; i < p->stamps.n; i++)
@@ -401,7 +402,10 @@ static int plan(struct daemon *d)
 		free(p.stamps.v);
 		return -1;
 	}
-	int rc = store_request_list(d->store, &f, plan_request, &p);
+	int rc = event_feed_open(d->store, &p.history);
+	if (rc == STORE_OK)
+		rc = store_request_list(d->store, &f, plan_request, &p);
+	event_feed_close(&p.history);
 	if (rc != STORE_OK || p.err) {
 		log_warnx("caldav: cannot plan: %s",
 			  rc != STORE_OK ? store_errmsg(d->store)

@@ -17,8 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_letters.h"
 #include "config_notify.h"
 #include "paths.h"
+#include "zone.h"
 
 void config_error_add(struct config_errors *errs, const char *file, int line,
 		      const char *fmt, ...)
@@ -43,25 +45,6 @@ void config_error_add(struct config_errors *errs, const char *file, int line,
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
-}
-
-/* An IANA zone name as a relative path: "UTC", "America/New_York",
- * "Etc/GMT+5". Nothing that could climb out of the zoneinfo tree. */
-static bool zone_name_ok(const char *z)
-{
-	size_t n = strlen(z);
-	if (n == 0 || n > 64 || z[0] == '/' || z[n - 1] == '/')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = z[i];
-		bool part_start = i == 0 || z[i - 1] == '/';
-		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' ||
-		    (ch == '-' && !part_start) || (ch == '/' && !part_start))
-			continue;
-		return false;
-	}
-	return true;
 }
 
 /* The zone the system runs in: $TZ when it names a zone, else the zone
@@ -108,6 +91,8 @@ int config_defaults(struct config *cfg, bool system_mode)
 	cfg->reminders.timezone = system_timezone();
 	cfg->reminders.followup_every = 14;
 	cfg->reminders.digest = DIGEST_WEEKLY;
+	if (config_letters_defaults(cfg) < 0)
+		return -1;
 	if (!cfg->socket || !cfg->database || !cfg->agencies ||
 	    !cfg->jurisdictions || !cfg->reminders.timezone)
 		return -1;
@@ -122,10 +107,12 @@ void config_clear(struct config *cfg)
 	free(cfg->agencies);
 	free(cfg->jurisdictions);
 	free(cfg->access_group);
+	free(cfg->access_admin_group);
 	free(cfg->calendar.directory);
 	free(cfg->calendar.domain);
 	free(cfg->reminders.timezone);
 	config_notify_clear(cfg);
+	config_letters_clear(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -138,6 +125,10 @@ static int copy_config(struct config *dst, const struct config *src)
 	dst->agencies = dup_or_null(src->agencies);
 	dst->jurisdictions = dup_or_null(src->jurisdictions);
 	dst->access_group = dup_or_null(src->access_group);
+	dst->access_admin_group = dup_or_null(src->access_admin_group);
+	memcpy(dst->access_admins, src->access_admins,
+	       sizeof(dst->access_admins));
+	dst->naccess_admins = src->naccess_admins;
 	dst->client_timeout = src->client_timeout;
 	dst->report_min_sample = src->report_min_sample;
 	dst->log_level = src->log_level;
@@ -151,7 +142,8 @@ static int copy_config(struct config *dst, const struct config *src)
 		config_clear(dst);
 		return -1;
 	}
-	if (config_notify_copy(dst, src) < 0) {
+	if (config_notify_copy(dst, src) < 0 ||
+	    config_letters_copy(dst, src) < 0) {
 		config_clear(dst);
 		return -1;
 	}
@@ -159,7 +151,8 @@ static int copy_config(struct config *dst, const struct config *src)
 	    (src->database && !dst->database) ||
 	    (src->agencies && !dst->agencies) ||
 	    (src->jurisdictions && !dst->jurisdictions) ||
-	    (src->access_group && !dst->access_group)) {
+	    (src->access_group && !dst->access_group) ||
+	    (src->access_admin_group && !dst->access_admin_group)) {
 		config_clear(dst);
 		return -1;
 	}
@@ -257,6 +250,40 @@ static void apply_log_level(struct setting_ctx *c, config_setting_t *s)
 			 v);
 }
 
+/* access.admins: a list of user names, each at most CONFIG_NAME_LEN - 1
+ * bytes; the whole list replaces the default (none). */
+static void apply_admins(struct setting_ctx *c, config_setting_t *m)
+{
+	int line = config_setting_source_line(m);
+	int n = config_setting_length(m);
+
+	if (!config_setting_is_array(m) && !config_setting_is_list(m)) {
+		config_error_add(c->errs, c->file, line,
+				 "'access.admins' must be a list of user "
+				 "names: admins = [\"alice\"];");
+		return;
+	}
+	if (n > CONFIG_MAX_ADMINS) {
+		config_error_add(c->errs, c->file, line,
+				 "'access.admins' names %d users (at most %d)",
+				 n, CONFIG_MAX_ADMINS);
+		return;
+	}
+	c->cfg->naccess_admins = 0;
+	for (int i = 0; i < n; i++) {
+		const char *v = config_setting_get_string_elem(m, i);
+		if (!v || !*v || strlen(v) >= CONFIG_NAME_LEN) {
+			config_error_add(c->errs, c->file, line,
+					 "'access.admins' entry %d must be a "
+					 "user name of 1 to %d bytes",
+					 i + 1, CONFIG_NAME_LEN - 1);
+			continue;
+		}
+		snprintf(c->cfg->access_admins[c->cfg->naccess_admins++],
+			 CONFIG_NAME_LEN, "%s", v);
+	}
+}
+
 static void apply_access(struct setting_ctx *c, config_setting_t *s)
 {
 	if (!config_setting_is_group(s)) {
@@ -268,18 +295,29 @@ static void apply_access(struct setting_ctx *c, config_setting_t *s)
 	}
 	for (int i = 0; i < config_setting_length(s); i++) {
 		config_setting_t *m = config_setting_get_elem(s, (unsigned)i);
-		if (strcmp(config_setting_name(m), "group") != 0) {
+		const char *name = config_setting_name(m);
+		char **dst = NULL;
+		if (strcmp(name, "admins") == 0) {
+			apply_admins(c, m);
+			continue;
+		}
+		if (strcmp(name, "group") == 0)
+			dst = &c->cfg->access_group;
+		else if (strcmp(name, "admin_group") == 0)
+			dst = &c->cfg->access_admin_group;
+		if (!dst) {
 			config_error_add(c->errs, c->file,
 					 config_setting_source_line(m),
 					 "unknown setting 'access.%s' "
-					 "(expected group)",
-					 config_setting_name(m));
+					 "(expected group, admins or "
+					 "admin_group)",
+					 name);
 			continue;
 		}
 		const char *v = want_string(c, m);
 		if (v) {
-			free(c->cfg->access_group);
-			c->cfg->access_group = strdup(v);
+			free(*dst);
+			*dst = strdup(v);
 		}
 	}
 }
@@ -492,30 +530,15 @@ static void apply_reminders_time(struct setting_ctx *c, config_setting_t *s,
 	c->cfg->reminders.time = h * 60 + m;
 }
 
-/* The zone must exist in the system's zone database when there is one. */
-static bool zone_known(const char *z)
-{
-	char path[4096];
-	const char *dir = getenv("TZDIR");
-	struct stat st;
-	if (strcmp(z, "UTC") == 0)
-		return true;
-	if (!dir || !*dir)
-		dir = "/usr/share/zoneinfo";
-	if (stat(dir, &st) < 0)
-		return true; /* no database to check against */
-	int n = snprintf(path, sizeof(path), "%s/%s", dir, z);
-	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0 &&
-	       S_ISREG(st.st_mode);
-}
-
 static void apply_reminders_timezone(struct setting_ctx *c, config_setting_t *s,
 				     const char *qualified)
 {
 	const char *v = want_qstring(c, s, qualified);
 	if (!v)
 		return;
-	if (!zone_name_ok(v) || !zone_known(v)) {
+	/* Without a tz database (a minimal container) a well-shaped name
+	 * is taken on trust; with one, it must be in it. */
+	if (!zone_name_ok(v) || (zone_database() && !zone_valid(v))) {
 		config_error_add(c->errs, c->file,
 				 config_setting_source_line(s),
 				 "unknown time zone '%s' in '%s' (expected a "
@@ -579,6 +602,12 @@ static void apply_notify(struct setting_ctx *c, config_setting_t *s)
 	config_notify_apply(c->file, c->cfg, c->errs, s);
 }
 
+/* letters: config_letters.c. */
+static void apply_letters(struct setting_ctx *c, config_setting_t *s)
+{
+	config_letters_apply(c->file, c->cfg, c->errs, s);
+}
+
 /* report = { min_sample = 5; }: below that many answers an agency's
  * performance statistics are hidden (too few to mean anything). */
 static void apply_report_min_sample(struct setting_ctx *c, config_setting_t *s,
@@ -620,6 +649,7 @@ static const struct setting settings[] = {
 	{"calendar", apply_calendar},
 	{"reminders", apply_reminders},
 	{"report", apply_report},
+	{"letters", apply_letters},
 };
 
 static void apply_setting(struct setting_ctx *c, config_setting_t *s)

@@ -17,6 +17,8 @@
 
 #define CONFIG_MAX_ERRORS 32
 #define CONFIG_ERROR_LEN  512
+#define CONFIG_MAX_ADMINS 64 /* access.admins */
+#define CONFIG_NAME_LEN	  64 /* a user name, NUL included */
 
 struct config_errors {
 	size_t count;
@@ -72,6 +74,14 @@ struct caldav_config {
 	char *password_file;
 };
 
+/* letters: `foia letter` and `foia send` (config_letters.c). */
+struct letters_config {
+	char *templates; /* directory of <kind>.txt; default in the data dir */
+	char *requester; /* signs when a request names none; NULL: none */
+	char *contact;	 /* lines under the signature; NULL: none */
+	char *reply_to;	 /* Reply-To of letters sent; NULL: none */
+};
+
 /* A project's own recipients, in place of smtp.to and webhook.url. */
 struct project_config {
 	char *name;
@@ -87,7 +97,12 @@ struct config {
 	char *agencies;	     /* seed file, or NULL */
 	char *jurisdictions; /* laws and calendars */
 	char *access_group;  /* system mode: group allowed on the socket */
-	int client_timeout;  /* seconds */
+	/* system mode: who may also call the admin methods (besides root and
+	 * foiad's own user): these users, and members of this group. */
+	char access_admins[CONFIG_MAX_ADMINS][CONFIG_NAME_LEN];
+	size_t naccess_admins;
+	char *access_admin_group;
+	int client_timeout; /* seconds */
 	enum log_level log_level;
 	struct calendar_config calendar;
 	struct reminders_config reminders;
@@ -97,6 +112,7 @@ struct config {
 	struct project_config *projects;
 	size_t nprojects;
 	int report_min_sample; /* report: fewest answers to show a statistic */
+	struct letters_config letters;
 };
 
 /* Fill cfg with the built-in defaults of the mode (system when root). */

@@ -50,15 +50,23 @@ static char *clean_text(const char *s, bool flat)
 	return out;
 }
 
+/* A TEXT property made by make from a cleaned copy of s, or NULL. */
+static icalproperty *text_prop(icalproperty *(*make)(const char *),
+			       const char *s, bool flat)
+{
+	char *v = clean_text(s, flat);
+	if (!v)
+		return NULL;
+	icalproperty *p = make(v);
+	free(v);
+	return p;
+}
+
 /* Add a TEXT property made by make from a cleaned copy of s. */
 static bool add_text(icalcomponent *c, icalproperty *(*make)(const char *),
 		     const char *s, bool flat)
 {
-	char *v = clean_text(s, flat);
-	if (!v)
-		return false;
-	icalproperty *p = make(v);
-	free(v);
+	icalproperty *p = text_prop(make, s, flat);
 	if (!p)
 		return false;
 	icalcomponent_add_property(c, p);
@@ -163,7 +171,8 @@ static bool utc_value(const char *ts, struct icaltimetype *out)
 	return !icaltime_is_null_time(*out) && icaltime_is_valid_time(*out);
 }
 
-static bool add_alarm(icalcomponent *ev, const char *text, int lead, int minute)
+/* One VALARM ringing at minute of the day lead days before the event. */
+static icalcomponent *make_alarm(const char *text, int lead, int minute)
 {
 	char desc[1024];
 	struct icaltriggertype tr;
@@ -178,16 +187,22 @@ static bool add_alarm(icalcomponent *ev, const char *text, int lead, int minute)
 		snprintf(desc, sizeof(desc), "%s in %d days", text, lead);
 	icalcomponent *a = icalcomponent_new(ICAL_VALARM_COMPONENT);
 	if (!a)
-		return false;
+		return NULL;
 	icalcomponent_add_property(
 		a, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 	icalcomponent_add_property(a, icalproperty_new_trigger(tr));
 	if (!add_text(a, icalproperty_new_description, desc, false)) {
 		icalcomponent_free(a);
-		return false;
+		return NULL;
 	}
-	icalcomponent_add_component(ev, a);
-	return true;
+	return a;
+}
+
+static int clamp_sequence(int64_t sequence)
+{
+	return (int)(sequence > 0x7fffffff ? 0x7fffffff
+		     : sequence < 0	   ? 0
+					   : sequence);
 }
 
 char *ical_feed_event(const struct ical_feed_event *e,
@@ -205,9 +220,7 @@ char *ical_feed_event(const struct ical_feed_event *e,
 	icalcomponent_add_property(ev, icalproperty_new_created(created));
 	icalcomponent_add_property(ev, icalproperty_new_lastmodified(changed));
 	icalcomponent_add_property(
-		ev, icalproperty_new_sequence((int)(e->sequence > 0x7fffffff
-							    ? 0x7fffffff
-							    : e->sequence)));
+		ev, icalproperty_new_sequence(clamp_sequence(e->sequence)));
 	icalcomponent_add_property(
 		ev, icalproperty_new_dtstart(date_value(e->date)));
 	/* The end of an all-day event is the next day (exclusive); some
@@ -224,14 +237,264 @@ char *ical_feed_event(const struct ical_feed_event *e,
 		if (e->categories[i] && *e->categories[i])
 			ok = add_text(ev, icalproperty_new_categories,
 				      e->categories[i], true);
-	for (size_t i = 0; ok && alarms && i < alarms->n; i++)
-		ok = add_alarm(ev, e->alarm_text ? e->alarm_text : e->summary,
-			       alarms->leads[i], alarms->minute);
+	for (size_t i = 0; ok && alarms && i < alarms->n; i++) {
+		icalcomponent *a =
+			make_alarm(e->alarm_text ? e->alarm_text : e->summary,
+				   alarms->leads[i], alarms->minute);
+		if (a)
+			icalcomponent_add_component(ev, a);
+		ok = a != NULL;
+	}
 	if (!ok) {
 		icalcomponent_free(ev);
 		return NULL;
 	}
 	return print_free(ev);
+}
+
+/* --- the writer: remembered lines ------------------------------------ */
+
+/* What a remembered line is of; with the key, names it. */
+enum memo_tag {
+	MEMO_DTSTAMP,
+	MEMO_CREATED,
+	MEMO_LASTMOD,
+	MEMO_SEQUENCE,
+	MEMO_DTSTART,
+	MEMO_DTEND,
+	MEMO_TRANSP,
+	MEMO_CATEGORY,
+	MEMO_ALARM,
+};
+
+struct memo {
+	uint64_t hash; /* 0: empty slot */
+	char *key;
+	char *text;
+	size_t len;
+};
+
+enum { MEMO_SLOTS = 2 * ICAL_FEED_MEMO_MAX }; /* at most half full */
+
+struct ical_feed_writer {
+	struct memo *slots;
+	size_t used;
+	char *buf; /* the event being made */
+	size_t len, cap;
+};
+
+struct ical_feed_writer *ical_feed_writer_new(void)
+{
+	struct ical_feed_writer *w = calloc(1, sizeof(*w));
+	if (w && !(w->slots = calloc(MEMO_SLOTS, sizeof(*w->slots)))) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void ical_feed_writer_free(struct ical_feed_writer *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < MEMO_SLOTS; i++) {
+		free(w->slots[i].key);
+		free(w->slots[i].text);
+	}
+	free(w->slots);
+	free(w->buf);
+	free(w);
+}
+
+static uint64_t memo_hash(enum memo_tag tag, const char *key)
+{
+	uint64_t h = 14695981039346656037u ^ (uint64_t)tag;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h ? h : 1;
+}
+
+/* The slot of (tag, key): the one holding it, or the empty one where it
+ * would go. */
+static struct memo *memo_slot(struct ical_feed_writer *w, enum memo_tag tag,
+			      const char *key, uint64_t *hash)
+{
+	*hash = memo_hash(tag, key);
+	size_t i = (size_t)(*hash % MEMO_SLOTS);
+	for (;; i = (i + 1) % MEMO_SLOTS) {
+		struct memo *m = &w->slots[i];
+		if (m->hash == 0 ||
+		    (m->hash == *hash && m->key[0] == (char)('A' + tag) &&
+		     strcmp(m->key + 1, key) == 0))
+			return m;
+	}
+}
+
+static bool put(struct ical_feed_writer *w, const char *s, size_t n)
+{
+	if (w->len + n + 1 > w->cap) {
+		size_t cap = w->cap ? w->cap : 2048;
+		while (cap < w->len + n + 1)
+			cap *= 2;
+		char *b = realloc(w->buf, cap);
+		if (!b)
+			return false;
+		w->buf = b;
+		w->cap = cap;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	w->buf[w->len] = '\0';
+	return true;
+}
+
+/* Append text (libical's, ours to free), remembering it under (tag, key)
+ * when slot is not NULL and there is room. */
+static bool put_new(struct ical_feed_writer *w, char *text, struct memo *slot,
+		    enum memo_tag tag, const char *key, uint64_t hash)
+{
+	if (!text)
+		return false;
+	size_t n = strlen(text);
+	bool ok = put(w, text, n);
+	size_t klen = strlen(key);
+	char *k = NULL;
+	if (ok && slot && w->used < ICAL_FEED_MEMO_MAX &&
+	    (k = malloc(klen + 2))) {
+		k[0] = (char)('A' + tag);
+		memcpy(k + 1, key, klen + 1);
+		*slot = (struct memo){hash, k, text, n};
+		w->used++;
+		return true;
+	}
+	free(text);
+	return ok;
+}
+
+static char *print_prop(icalproperty *p)
+{
+	if (!p)
+		return NULL;
+	char *s = icalproperty_as_ical_string_r(p);
+	icalproperty_free(p);
+	return s;
+}
+
+/* The line of (tag, key), remembered or made now. */
+static bool put_line(struct ical_feed_writer *w, enum memo_tag tag,
+		     const char *key, int num)
+{
+	uint64_t hash;
+	struct memo *m = memo_slot(w, tag, key, &hash);
+	if (m->hash)
+		return put(w, m->text, m->len);
+	struct icaltimetype t;
+	icalproperty *p = NULL;
+	char *text = NULL;
+	switch (tag) {
+	case MEMO_DTSTAMP:
+	case MEMO_CREATED:
+	case MEMO_LASTMOD:
+		if (!utc_value(key, &t))
+			return false;
+		p = tag == MEMO_DTSTAMP	  ? icalproperty_new_dtstamp(t)
+		    : tag == MEMO_CREATED ? icalproperty_new_created(t)
+					  : icalproperty_new_lastmodified(t);
+		break;
+	case MEMO_SEQUENCE:
+		p = icalproperty_new_sequence(num);
+		break;
+	case MEMO_DTSTART:
+	case MEMO_DTEND:
+		p = tag == MEMO_DTSTART
+			    ? icalproperty_new_dtstart(date_value(num))
+			    : icalproperty_new_dtend(date_value(num));
+		break;
+	case MEMO_TRANSP:
+		p = icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT);
+		break;
+	case MEMO_CATEGORY:
+		p = text_prop(icalproperty_new_categories, key, true);
+		break;
+	case MEMO_ALARM:
+		return false; /* put_alarm's */
+	}
+	text = print_prop(p);
+	return put_new(w, text, m, tag, key, hash);
+}
+
+static bool put_alarm(struct ical_feed_writer *w, const char *text, int lead,
+		      int minute)
+{
+	char key[1200];
+	uint64_t hash;
+	int n = snprintf(key, 32, "%d %d ", lead, minute);
+	size_t tlen = strlen(text);
+	bool keep = n > 0 && (size_t)n + tlen < sizeof(key);
+	if (keep)
+		memcpy(key + n, text, tlen + 1);
+	struct memo *m = keep ? memo_slot(w, MEMO_ALARM, key, &hash) : NULL;
+	if (m && m->hash)
+		return put(w, m->text, m->len);
+	icalcomponent *a = make_alarm(text, lead, minute);
+	return a && put_new(w, print_free(a), m, MEMO_ALARM, keep ? key : "",
+			    keep ? hash : 0);
+}
+
+/* A line printed now and not kept: what is each event's own. */
+static bool put_once(struct ical_feed_writer *w, icalproperty *p)
+{
+	char *s = print_prop(p);
+	bool ok = s && put(w, s, strlen(s));
+	free(s);
+	return ok;
+}
+
+static bool put_event(struct ical_feed_writer *w,
+		      const struct ical_feed_event *e,
+		      const struct ical_feed_alarms *alarms)
+{
+	char num[24];
+	snprintf(num, sizeof(num), "%d", clamp_sequence(e->sequence));
+	/* The order is ical_feed_event's: libical prints in that order. */
+	bool ok = put(w, "BEGIN:VEVENT\r\n", 14) &&
+		  put_once(w, icalproperty_new_uid(e->uid)) &&
+		  put_line(w, MEMO_DTSTAMP, e->changed, 0) &&
+		  put_line(w, MEMO_CREATED, e->created, 0) &&
+		  put_line(w, MEMO_LASTMOD, e->changed, 0) &&
+		  put_line(w, MEMO_SEQUENCE, num, clamp_sequence(e->sequence));
+	snprintf(num, sizeof(num), "%ld", (long)e->date);
+	ok = ok && put_line(w, MEMO_DTSTART, num, e->date);
+	snprintf(num, sizeof(num), "%ld", (long)e->date + 1);
+	ok = ok && put_line(w, MEMO_DTEND, num, e->date + 1) &&
+	     put_line(w, MEMO_TRANSP, "", 0) &&
+	     put_once(w,
+		      text_prop(icalproperty_new_summary, e->summary, false)) &&
+	     (!e->description ||
+	      put_once(w, text_prop(icalproperty_new_description,
+				    e->description, false)));
+	for (size_t i = 0; ok && i < e->ncategories; i++)
+		if (e->categories[i] && *e->categories[i])
+			ok = put_line(w, MEMO_CATEGORY, e->categories[i], 0);
+	for (size_t i = 0; ok && alarms && i < alarms->n; i++)
+		ok = put_alarm(w, e->alarm_text ? e->alarm_text : e->summary,
+			       alarms->leads[i], alarms->minute);
+	return ok && put(w, "END:VEVENT\r\n", 12);
+}
+
+char *ical_feed_writer_event(struct ical_feed_writer *w,
+			     const struct ical_feed_event *e,
+			     const struct ical_feed_alarms *alarms)
+{
+	/* A stamp is checked when first printed (put_line), so both
+	 * functions refuse the same events. */
+	w->len = 0;
+	if (!put_event(w, e, alarms))
+		return NULL;
+	char *out = malloc(w->len + 1);
+	if (out)
+		memcpy(out, w->buf, w->len + 1);
+	return out;
 }
 
 /* The first X-LIC-ERROR in c or below, or NULL. */

@@ -46,7 +46,8 @@ static const char usage_text[] =
 	"[--database path]\n"
 	"\n"
 	"  -c, --config FILE   configuration file (default: see foiad.conf)\n"
-	"  -f, --foreground    stay in the foreground, log to stderr\n"
+	"  -f, --foreground    stay in the foreground, log to stderr (so\n"
+	"                      does a foiad started by systemd)\n"
 	"  -n, --check         check the configuration and exit\n"
 	"  -v, --verbose       log debug messages\n"
 	"      --system        system mode even when not root (for a service\n"
@@ -158,9 +159,19 @@ static void open_database(struct daemon *d)
 {
 	char err[1024];
 	mode_t dir_mode = d->system_mode ? 0750 : 0700;
-	if (strcmp(d->cfg.database, ":memory:") != 0 &&
-	    paths_make_parent(d->cfg.database, dir_mode) < 0)
-		fatal("cannot create the directory of '%s'", d->cfg.database);
+	if (strcmp(d->cfg.database, ":memory:") != 0) {
+		if (paths_make_parent(d->cfg.database, dir_mode) < 0)
+			fatal("cannot create the directory of '%s'",
+			      d->cfg.database);
+		if (paths_check_not_world_writable(d->cfg.database, true,
+						   "database directory", err,
+						   sizeof(err)) < 0)
+			fatalx("%s", err);
+		/* Private from the first byte: 0600, or 0660 for the group. */
+		if (paths_create_file(d->cfg.database,
+				      d->system_mode ? 0660 : 0600) < 0)
+			fatal("cannot create '%s'", d->cfg.database);
+	}
 	mode_t old = umask(d->system_mode ? 0007 : 0077);
 	d->store = store_open(d->cfg.database, err, sizeof(err));
 	umask(old);
@@ -305,6 +316,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_init(true, opts.verbose ? LOG_LVL_DEBUG : d.cfg.log_level);
+	if (d.cfg.file && paths_check_not_world_writable(d.cfg.file, false,
+							 "configuration file",
+							 err, sizeof(err)) < 0)
+		fatalx("%s", err);
 	if (load_laws(d.cfg.jurisdictions, &d.laws, &errs) < 0) {
 		print_errors(&errs);
 		config_clear(&d.cfg);
@@ -326,7 +341,9 @@ int main(int argc, char **argv)
 	if (listener_open(&l, d.cfg.socket, d.system_mode, d.cfg.access_group,
 			  socket_is_default(&d), err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	if (!opts.foreground) {
+	/* Under systemd the service manager keeps the process and the
+	 * journal reads stderr: detaching would only lose both. */
+	if (!opts.foreground && !log_under_systemd()) {
 		daemonize();
 		log_init(false, opts.verbose ? LOG_LVL_DEBUG : d.cfg.log_level);
 	}

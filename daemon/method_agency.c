@@ -26,6 +26,7 @@ static const struct agency_member members[] = {
 	{"email", offsetof(struct agency, email)},
 	{"portal", offsetof(struct agency, portal)},
 	{"address", offsetof(struct agency, address)},
+	{"website", offsetof(struct agency, website)},
 };
 #define NMEMBERS (sizeof(members) / sizeof(members[0]))
 
@@ -37,9 +38,10 @@ static char **slot(struct agency *a, size_t i)
 /* Copy given params over a; "" clears an optional member. */
 static int agency_from_params(struct call *c, json_t *params, struct agency *a)
 {
-	static const char *const allowed[] = {"code",	      "name",  "parent",
-					      "jurisdiction", "email", "portal",
-					      "address",      NULL};
+	static const char *const allowed[] = {
+		"code",		"name",	   "parent",
+		"jurisdiction", "email",   "portal",
+		"address",	"website", NULL};
 	if (params_known(c, params, allowed, false) < 0)
 		return -1;
 	for (size_t i = 0; i < NMEMBERS; i++) {

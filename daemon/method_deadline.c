@@ -12,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadline_batch.h"
 #include "deadline_json.h"
 #include "event_list.h"
 #include "foia/civil.h"
 #include "foia/protocol.h"
+#include "json_text.h"
 #include "method_util.h"
 #include "methods.h"
+#include "store_history.h"
 #include "validate.h"
 
 /* Everything a clock method needs about its request. */
@@ -331,7 +334,9 @@ int method_request_agree(struct call *c, json_t *params, json_t **result)
 
 struct due_walk {
 	struct call *c;
-	json_t *out;
+	struct deadline_batch batch; /* histories, read in one pass */
+	struct rd_set set;
+	struct section out; /* the items as JSON text (json_text.h) */
 	int32_t today;
 	bool overdue_only;
 	bool has_within;
@@ -347,42 +352,86 @@ static bool wanted(const struct due_walk *w, const struct rd_deadline *d)
 	return !w->has_within || d->due - w->today <= w->within;
 }
 
+/* deadline_to_json (deadline_json.c) as text: the same keys, in the same
+ * order, with the same values; keep the two in step. */
+static void deadline_text(struct text *t, const struct rd_deadline *d,
+			  int32_t today)
+{
+	bool live = d->has_due && d->state != RD_STATE_MET;
+	bool stopped = d->state == RD_STATE_STOPPED;
+	t_raw(t, "{\"kind\":");
+	t_str(t, rd_kind_name(d->kind));
+	t_key(t, "what");
+	t_str(t, rd_kind_label(d->kind));
+	t_key(t, "state");
+	t_str(t, d->agreed && d->state == RD_STATE_DUE
+			 ? "agreed"
+			 : rd_state_name(d->state));
+	t_key(t, "due");
+	t_date(t, d->has_due, d->due);
+	t_key(t, "days_left");
+	if (live)
+		t_int(t, d->due - today);
+	else
+		t_raw(t, "null");
+	t_key(t, "overdue");
+	t_bool(t, d->state == RD_STATE_OVERDUE);
+	t_key(t, "met_on");
+	t_date(t, d->has_met, d->met_on);
+	t_key(t, "assumed_start");
+	t_bool(t, d->assumed_start);
+	t_key(t, "start");
+	t_date(t, true, d->start);
+	t_key(t, "period");
+	t_int(t, d->period);
+	t_key(t, "unit");
+	t_str(t, unit_name(d->unit));
+	t_key(t, "extension");
+	t_int(t, d->extension);
+	t_key(t, "agreed");
+	t_bool(t, d->agreed);
+	t_key(t, "stopped_since");
+	t_date(t, stopped, d->stopped_on);
+	t_key(t, "used");
+	if (stopped)
+		t_int(t, d->used);
+	else
+		t_raw(t, "null");
+}
+
+/* Each wanted deadline, with its request, written as text: at 100,000
+ * requests the list holds hundreds of thousands of them. */
 static int due_one(const struct request *r, void *arg)
 {
 	struct due_walk *w = arg;
-	struct rd_set set;
-	if (request_deadline_set(w->c, r, false, &set) < 0)
+	struct rd_set *set = &w->set;
+	struct text *t = &w->out.t;
+	if (deadline_batch_set(&w->batch, r, set) < 0)
 		return -1;
-	for (size_t i = 0; i < set.n; i++) {
-		const struct rd_deadline *d = &set.v[i];
+	for (size_t i = 0; i < set->n; i++) {
+		const struct rd_deadline *d = &set->v[i];
 		if (!wanted(w, d))
 			continue;
-		json_t *o = deadline_to_json(d, w->today);
-		if (!o)
-			return -1;
-		json_object_set_new(o, "request", json_integer(r->id));
-		json_object_set_new(o, "agency", json_string(r->agency));
-		json_object_set_new(o, "subject", json_string(r->subject));
-		json_object_set_new(o, "project",
-				    r->project ? json_string(r->project)
-					       : json_null());
-		json_object_set_new(o, "status", json_string(r->status));
-		if (json_array_append_new(w->out, o) < 0)
-			return -1;
+		section_begin(&w->out);
+		deadline_text(t, d, w->today);
+		t_key(t, "request");
+		t_int(t, (long long)r->id);
+		t_key(t, "agency");
+		t_str(t, r->agency);
+		t_key(t, "subject");
+		t_str(t, r->subject);
+		t_key(t, "project");
+		t_str(t, r->project);
+		t_key(t, "status");
+		t_str(t, r->status);
+		t_put(t, "}", 1);
+		/* By due date (wanted() keeps only deadlines with one), then
+		 * request. */
+		if (section_end(&w->out, d->due, r->id) < 0)
+			return call_error(w->c, FOIA_E_INTERNAL,
+					  "out of memory");
 	}
 	return 0;
-}
-
-static int by_due(const void *pa, const void *pb)
-{
-	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-	int cmp = strcmp(json_string_value(json_object_get(a, "due")),
-			 json_string_value(json_object_get(b, "due")));
-	if (cmp)
-		return cmp;
-	json_int_t ia = json_integer_value(json_object_get(a, "request"));
-	json_int_t ib = json_integer_value(json_object_get(b, "request"));
-	return ia < ib ? -1 : ia > ib;
 }
 
 int method_deadlines(struct call *c, json_t *params, json_t **result)
@@ -390,7 +439,7 @@ int method_deadlines(struct call *c, json_t *params, json_t **result)
 	static const char *const allowed[] = {"within", "overdue", "project",
 					      NULL};
 	struct request_filter f = {.open_only = true};
-	struct due_walk w = {.c = c, .today = today_days()};
+	struct due_walk w;
 	json_t *within = json_object_get(params, "within");
 
 	if (params_known(c, params, allowed, false) < 0 ||
@@ -401,19 +450,34 @@ int method_deadlines(struct call *c, json_t *params, json_t **result)
 	     json_integer_value(within) > DEADLINE_MAX_DAYS))
 		return call_error(c, FOIA_E_INVALID,
 				  "'within' must be a number of days");
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.today = today_days();
 	w.has_within = within != NULL;
 	w.within = within ? (int)json_integer_value(within) : 0;
 	w.overdue_only = json_is_true(json_object_get(params, "overdue"));
-	if (!(w.out = json_array()))
-		return call_error(c, FOIA_E_INTERNAL, "out of memory");
-	int rc = store_request_list(c->d->store, &f, due_one, &w);
-	if (rc != STORE_OK || json_array_sort(w.out, by_due) < 0) {
-		json_decref(w.out);
+	w.out.order = 1;
+	if (deadline_batch_open(c, &w.batch) < 0)
+		return -1;
+	int rc = store_request_scan(c->d->store, &f, false, due_one, &w);
+	deadline_batch_close(&w.batch);
+	if (rc != STORE_OK) {
+		section_free(&w.out);
 		if (c->err_code)
 			return -1;
 		return rc > 0 ? store_failure(c, rc, "list requests")
 			      : call_error(c, FOIA_E_INTERNAL, "out of memory");
 	}
-	*result = json_pack("{s:o}", "deadlines", w.out);
-	return *result ? 0 : call_error(c, FOIA_E_INTERNAL, "out of memory");
+	struct text out = {0};
+	t_raw(&out, "{\"deadlines\":");
+	section_array(&out, &w.out);
+	t_put(&out, "}", 1);
+	section_free(&w.out);
+	if (out.oom || !out.p) {
+		free(out.p);
+		return call_error(c, FOIA_E_INTERNAL, "out of memory");
+	}
+	c->raw = out.p; /* the reply is this text (rpc.h) */
+	*result = NULL;
+	return 0;
 }

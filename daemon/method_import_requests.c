@@ -30,6 +30,8 @@
 #include "request_fields.h"
 #include "status.h"
 #include "store_backup.h"
+#include "store_history.h"
+#include "upload.h"
 #include "validate.h"
 
 #define ERRLEN 512
@@ -134,7 +136,10 @@ static bool check_row(const struct backup_table *t,
 				(char *)row_text(t, row, "jurisdiction"),
 			.email = (char *)row_text(t, row, "email"),
 			.portal = (char *)row_text(t, row, "portal"),
-			.address = (char *)row_text(t, row, "address")};
+			.address = (char *)row_text(t, row, "address"),
+			.website = (char *)row_text(t, row, "website"),
+			.published_source =
+				(char *)row_text(t, row, "published_source")};
 		return agency_valid(&a, err, errlen);
 	}
 	if (strcmp(t->name, "request") == 0)
@@ -270,24 +275,31 @@ static int check_header(struct call *c, json_t *doc,
 	return 0;
 }
 
-static int must_be_empty(struct call *c)
+/* Empty, or holding only the agencies seeded from the configuration
+ * (*seeded), which the backup's replace. */
+static int must_be_empty(struct call *c, bool *seeded)
 {
 	int64_t rows = 0;
+	bool only = false;
 	int rc = store_backup_count(c->d->store, &rows);
+	if (rc == STORE_OK && rows > 0)
+		rc = store_agency_seed_only(c->d->store, &only);
 	if (rc != STORE_OK)
 		return store_failure(c, rc, "count rows");
-	if (rows > 0)
+	*seeded = rows > 0;
+	if (rows > 0 && !only)
 		return call_error(c, FOIA_E_CONFLICT,
 				  "the database is not empty (%lld rows); a "
 				  "backup is restored only into a new "
-				  "database, started without the agency seed "
-				  "(an 'agencies' file that does not exist)",
+				  "database, or one holding nothing but the "
+				  "agencies seeded from the configuration",
 				  (long long)rows);
 	return 0;
 }
 
 static int restore_all(struct call *c, json_t *doc,
-		       const struct backup_table *t, size_t n, json_t *counts)
+		       const struct backup_table *t, size_t n, json_t *counts,
+		       bool seeded)
 {
 	struct backup_value row[BACKUP_MAXCOLS];
 	char err[ERRLEN];
@@ -295,6 +307,12 @@ static int restore_all(struct call *c, json_t *doc,
 	int rc = store_backup_begin(c->d->store);
 	if (rc != STORE_OK)
 		return store_failure(c, rc, "start a transaction");
+	/* The seeded agencies give way to the backup's, in the same
+	 * transaction: a failed restore leaves them as they were. */
+	if (seeded && (rc = store_agency_unseed(c->d->store)) != STORE_OK) {
+		store_failure(c, rc, "replace the seeded agencies");
+		goto fail;
+	}
 	for (size_t k = 0; k < n; k++) {
 		json_t *rows = json_object_get(doc, t[k].name), *o;
 		size_t i;
@@ -350,6 +368,7 @@ static int import_json(struct call *c, const char *text, json_t **result)
 	json_error_t jerr;
 	struct backup_table *t = NULL;
 	size_t n = 0;
+	bool seeded = false;
 	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc)
 		return call_error(c, FOIA_E_INVALID, "line %d: not JSON (%s)",
@@ -363,8 +382,9 @@ static int import_json(struct call *c, const char *text, json_t **result)
 	rc = -1;
 	if (!counts) {
 		call_error(c, FOIA_E_INTERNAL, "out of memory");
-	} else if (check_header(c, doc, t, n) == 0 && must_be_empty(c) == 0 &&
-		   restore_all(c, doc, t, n, counts) == 0) {
+	} else if (check_header(c, doc, t, n) == 0 &&
+		   must_be_empty(c, &seeded) == 0 &&
+		   restore_all(c, doc, t, n, counts, seeded) == 0) {
 		*result = json_pack("{s:s, s:O}", "format", "json", "restored",
 				    counts);
 		rc = *result ? 0
@@ -465,6 +485,13 @@ struct csv_import {
 	json_t *bad; /* [{line, reason}] */
 	char header_err[ERRLEN];
 	bool oom;
+	/* Agencies found so far, by the cell that named them: a file of
+	 * 100,000 rows names a handful, and a lookup each cost a sixth of
+	 * the import. */
+	struct {
+		char *cell, *code, *jurisdiction;
+	} known[16];
+	size_t nknown;
 };
 
 /* "Tracking Number" -> "tracking_number". */
@@ -577,9 +604,46 @@ static int agency_by_name(const struct agency *a, void *arg)
 	return 1;
 }
 
+/* r's agency (and jurisdiction when the row gave none) from the cache;
+ * false when v is not in it. */
+static bool known_agency(struct csv_import *w, struct request *r, const char *v)
+{
+	for (size_t i = 0; i < w->nknown; i++) {
+		if (strcmp(w->known[i].cell, v) != 0)
+			continue;
+		r->agency = strdup(w->known[i].code);
+		if (!r->jurisdiction)
+			r->jurisdiction = strdup(w->known[i].jurisdiction);
+		if (!r->agency || !r->jurisdiction)
+			w->oom = true;
+		return true;
+	}
+	return false;
+}
+
+static void remember_agency(struct csv_import *w, const char *v,
+			    const struct request *r, const char *jurisdiction)
+{
+	size_t i = w->nknown;
+	if (i == sizeof(w->known) / sizeof(w->known[0]) || !jurisdiction)
+		return;
+	w->known[i].cell = strdup(v);
+	w->known[i].code = strdup(r->agency);
+	w->known[i].jurisdiction = strdup(jurisdiction);
+	if (w->known[i].cell && w->known[i].code && w->known[i].jurisdiction)
+		w->nknown++;
+	else {
+		free(w->known[i].cell);
+		free(w->known[i].code);
+		free(w->known[i].jurisdiction);
+	}
+}
+
 static bool set_agency(struct csv_import *w, struct request *r, const char *v,
 		       char *err, size_t errlen)
 {
+	if (known_agency(w, r, v))
+		return true;
 	struct agency a = {0};
 	struct name_walk nw = {v, NULL};
 	struct store *st = w->c->d->store;
@@ -604,6 +668,7 @@ static bool set_agency(struct csv_import *w, struct request *r, const char *v,
 	}
 	r->agency = a.code;
 	a.code = NULL;
+	remember_agency(w, v, r, a.jurisdiction);
 	if (!r->jurisdiction) {
 		r->jurisdiction = a.jurisdiction;
 		a.jurisdiction = NULL;
@@ -872,7 +937,10 @@ static int import_csv(struct call *c, enum csv_kind kind, const char *text,
 			   summary, json_array_size(w.bad));
 		goto out;
 	}
-	if (insert_rows(c, &w, source, ids) < 0)
+	store_bulk(c->d->store, true); /* only speed depends on it */
+	int ins = insert_rows(c, &w, source, ids);
+	store_bulk(c->d->store, false);
+	if (ins < 0)
 		goto out;
 	*result =
 		json_pack("{s:s, s:I, s:O, s:O}", "format",
@@ -882,6 +950,11 @@ static int import_csv(struct call *c, enum csv_kind kind, const char *text,
 out:
 	for (size_t i = 0; i < w.ngood; i++)
 		request_clear(&w.good[i].r);
+	for (size_t i = 0; i < w.nknown; i++) {
+		free(w.known[i].cell);
+		free(w.known[i].code);
+		free(w.known[i].jurisdiction);
+	}
 	free(w.good);
 	free(w.field_of);
 	json_decref(w.bad);
@@ -889,31 +962,61 @@ out:
 	return rc;
 }
 
+static int import_text(struct call *c, const char *format, const char *text,
+		       size_t len, const char *source, json_t *skip,
+		       json_t **result);
+
 int method_import_requests(struct call *c, json_t *params, json_t **result)
 {
-	static const char *const allowed[] = {"format", "text", "source",
-					      "skip_bad", NULL};
-	const char *format = NULL, *text = NULL, *source = NULL;
+	static const char *const allowed[] = {"format", "text",	    "upload",
+					      "source", "skip_bad", NULL};
+	const char *format = NULL, *text = NULL, *source = NULL, *upload = NULL;
+	char *uploaded = NULL;
+	size_t len;
 
 	if (params_known(c, params, allowed, false) < 0 ||
 	    param_string(c, params, "format", &format) < 0 ||
 	    param_string(c, params, "text", &text) < 0 ||
+	    param_string(c, params, "upload", &upload) < 0 ||
 	    param_string(c, params, "source", &source) < 0)
 		return -1;
 	json_t *skip = json_object_get(params, "skip_bad");
 	if (skip && !json_is_boolean(skip))
 		return call_error(c, FOIA_E_INVALID,
 				  "'skip_bad' must be true or false");
-	if (!text)
+	if (text && upload)
+		return call_error(c, FOIA_E_INVALID,
+				  "give 'text' or 'upload', not both");
+	if (!text && !upload)
 		return call_error(c, FOIA_E_INVALID, "missing 'text'");
-	size_t len = json_string_length(json_object_get(params, "text"));
+	if (upload) {
+		/* A file sent in parts (upload.h); parts refuse NUL bytes. */
+		if (upload_take(c, upload, &uploaded, &len) < 0)
+			return -1;
+		int rc = import_text(c, format, uploaded, len, source, skip,
+				     result);
+		free(uploaded);
+		return rc;
+	}
+	len = json_string_length(json_object_get(params, "text"));
 	if (strlen(text) != len)
 		return call_error(c, FOIA_E_INVALID,
 				  "the file holds a NUL "
 				  "byte");
+	return import_text(c, format, text, len, source, skip, result);
+}
+
+static int import_text(struct call *c, const char *format, const char *text,
+		       size_t len, const char *source, json_t *skip,
+		       json_t **result)
+{
 	if (!source)
 		source = "a file";
 	if (!format || strcmp(format, "json") == 0) {
+		/* A restore replaces the whole database: admins only. */
+		if (call_require_admin(
+			    c, "restoring a backup (import of JSON)") < 0)
+			return -1;
 		if (skip && json_is_true(skip))
 			return call_error(c, FOIA_E_INVALID,
 					  "a backup is restored whole: "

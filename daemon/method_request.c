@@ -6,11 +6,13 @@
  * client that got an answer knows its change is on disk. Updates live in
  * method_update.c.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "deadline_batch.h"
 #include "deadline_json.h"
 #include "foia/protocol.h"
 #include "method_util.h"
@@ -18,6 +20,7 @@
 #include "request_check.h"
 #include "request_fields.h"
 #include "status.h"
+#include "store_history.h"
 #include "validate.h"
 
 /* --- request.file ------------------------------------------------------ */
@@ -205,27 +208,110 @@ out:
 
 /* --- request.list ------------------------------------------------------ */
 
+/*
+ * Listing computes every matching request's next deadline (the order is
+ * by urgency, so a page needs them all), reading the requests and their
+ * histories in one pass each (deadline_batch.h). Without a limit each
+ * request is rendered as it streams by; with one, only (id, next
+ * deadline) is kept, sorted, and the page's requests alone are read back
+ * whole and rendered.
+ */
+#define RD_HEAD offsetof(struct rd_deadline, steps)
+
+struct list_entry {
+	int64_t id;
+	bool has_next;
+	int32_t due;
+	unsigned char next[RD_HEAD]; /* the rd_deadline but its steps */
+};
+
 struct list_walk {
 	struct call *c;
-	json_t *out;
+	struct deadline_batch batch;
+	struct rd_set set;
+	json_t *out;	      /* no limit: every request, rendered */
+	struct list_entry *v; /* a limit: what sorting needs */
+	size_t n, cap;
 	int32_t today;
 };
+
+static const struct rd_deadline *list_next(struct list_walk *w,
+					   const struct request *r)
+{
+	if (deadline_batch_set(&w->batch, r, &w->set) < 0)
+		return (const struct rd_deadline *)-1;
+	return rd_next(&w->set);
+}
 
 /* Each listed request carries its most urgent live deadline as "next". */
 static int list_one(const struct request *r, void *arg)
 {
 	struct list_walk *w = arg;
-	struct rd_set set;
-	json_t *o = request_to_json(r, w->today);
-	if (!o || request_deadline_set(w->c, r, false, &set) < 0) {
-		json_decref(o);
+	const struct rd_deadline *next = list_next(w, r);
+	if (next == (const struct rd_deadline *)-1)
 		return -1;
+	if (!w->out) {
+		if (w->n == w->cap) {
+			size_t cap = w->cap ? 2 * w->cap : 256;
+			struct list_entry *v = realloc(w->v, cap * sizeof(*v));
+			if (!v)
+				return call_error(w->c, FOIA_E_INTERNAL,
+						  "out of memory");
+			w->v = v;
+			w->cap = cap;
+		}
+		struct list_entry *e = &w->v[w->n++];
+		e->id = r->id;
+		e->has_next = next != NULL;
+		if (next) {
+			e->due = next->due;
+			memcpy(e->next, next, RD_HEAD);
+		}
+		return 0;
 	}
-	const struct rd_deadline *next = rd_next(&set);
+	json_t *o = request_to_json(r, w->today);
+	if (!o)
+		return call_error(w->c, FOIA_E_INTERNAL, "out of memory");
 	json_object_set_new(o, "next",
 			    next ? deadline_to_json(next, w->today)
 				 : json_null());
 	return json_array_append_new(w->out, o);
+}
+
+/* The same order as by_urgency, on the kept entries. */
+static int entry_urgency(const void *pa, const void *pb)
+{
+	const struct list_entry *a = pa, *b = pb;
+	if (a->has_next != b->has_next)
+		return a->has_next ? -1 : 1;
+	if (a->has_next && a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Render entries [from, to) of the sorted list into w->out. */
+static int list_page(struct list_walk *w, size_t from, size_t to)
+{
+	struct rd_deadline *next = &w->set.v[0]; /* scratch */
+	for (size_t i = from; i < to; i++) {
+		struct request r;
+		int rc = store_request_get(w->c->d->store, w->v[i].id, &r);
+		if (rc != STORE_OK)
+			return store_failure(w->c, rc, "read a request");
+		json_t *o = request_to_json(&r, w->today);
+		request_clear(&r);
+		memcpy(next, w->v[i].next, RD_HEAD);
+		next->nsteps = 0;
+		if (!o ||
+		    json_object_set_new(
+			    o, "next",
+			    w->v[i].has_next ? deadline_to_json(next, w->today)
+					     : json_null()) < 0 ||
+		    json_array_append_new(w->out, o) < 0)
+			return call_error(w->c, FOIA_E_INTERNAL,
+					  "out of memory");
+	}
+	return 0;
 }
 
 /* Urgency: earliest live due date first (so the most overdue lead), then
@@ -270,18 +356,38 @@ static int list_statuses(struct call *c, json_t *v, const char **out,
 	return 0;
 }
 
+/* An optional count param: absent leaves *out alone. */
+static int param_count(struct call *c, json_t *params, const char *key,
+		       json_int_t min, json_int_t *out)
+{
+	json_t *v = json_object_get(params, key);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < min)
+		return call_error(c, FOIA_E_INVALID,
+				  "'%s' must be a whole number of at least "
+				  "%lld",
+				  key, (long long)min);
+	*out = json_integer_value(v);
+	return 0;
+}
+
 int method_request_list(struct call *c, json_t *params, json_t **result)
 {
 	static const char *const allowed[] = {"status", "agency", "project",
-					      "tag",	"all",	  NULL};
+					      "tag",	"all",	  "limit",
+					      "offset", NULL};
 	const char *statuses[32];
 	struct request_filter f = {0};
 	json_t *status = json_object_get(params, "status");
+	json_int_t limit = -1, offset = 0;
 
 	if (params_known(c, params, allowed, false) < 0 ||
 	    param_string(c, params, "agency", &f.agency) < 0 ||
 	    param_string(c, params, "project", &f.project) < 0 ||
-	    param_string(c, params, "tag", &f.tag) < 0)
+	    param_string(c, params, "tag", &f.tag) < 0 ||
+	    param_count(c, params, "limit", 1, &limit) < 0 ||
+	    param_count(c, params, "offset", 0, &offset) < 0)
 		return -1;
 	if (status && !json_is_null(status)) {
 		if (list_statuses(c, status, statuses, 32) < 0)
@@ -291,22 +397,45 @@ int method_request_list(struct call *c, json_t *params, json_t **result)
 	/* Asking for a status by name shows it even when it is closed. */
 	f.open_only =
 		!json_is_true(json_object_get(params, "all")) && !f.statuses;
-	struct list_walk w = {c, json_array(), today_days()};
-	if (!w.out)
+	struct list_walk w;
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.today = today_days();
+	json_t *out = json_array();
+	if (!out)
 		return call_error(c, FOIA_E_INTERNAL, "out of memory");
-	int rc = store_request_list(c->d->store, &f, list_one, &w);
+	bool paged = limit > 0 || offset > 0;
+	w.out = paged ? NULL : out;
+	if (deadline_batch_open(c, &w.batch) < 0) {
+		json_decref(out);
+		return -1;
+	}
+	int rc = store_request_scan(c->d->store, &f, !paged, list_one, &w);
+	deadline_batch_close(&w.batch);
+	size_t total = paged ? w.n : json_array_size(out);
+	if (rc == STORE_OK && paged) {
+		w.out = out;
+		if (w.n)
+			qsort(w.v, w.n, sizeof(*w.v), entry_urgency);
+		size_t from = (size_t)offset < w.n ? (size_t)offset : w.n;
+		size_t to = limit > 0 && (size_t)limit < w.n - from
+				    ? from + (size_t)limit
+				    : w.n;
+		rc = list_page(&w, from, to);
+	} else if (rc == STORE_OK && json_array_sort(out, by_urgency) < 0) {
+		rc = call_error(c, FOIA_E_INTERNAL, "out of memory");
+	}
+	free(w.v);
 	if (rc != STORE_OK) {
-		json_decref(w.out);
+		json_decref(out);
 		if (c->err_code)
 			return -1;
 		return rc < 0 ? call_error(c, FOIA_E_INTERNAL, "out of memory")
 			      : store_failure(c, rc, "list requests");
 	}
-	if (json_array_sort(w.out, by_urgency) < 0) {
-		json_decref(w.out);
-		return call_error(c, FOIA_E_INTERNAL, "out of memory");
-	}
-	*result = json_pack("{s:o}", "requests", w.out);
+	*result = json_pack("{s:o, s:I, s:I, s:o}", "requests", out, "total",
+			    (json_int_t)total, "offset", offset, "limit",
+			    limit > 0 ? json_integer(limit) : json_null());
 	return *result ? 0 : call_error(c, FOIA_E_INTERNAL, "out of memory");
 }
 

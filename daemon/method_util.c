@@ -10,6 +10,7 @@
 
 #include "foia/civil.h"
 #include "foia/protocol.h"
+#include "log.h"
 #include "request_fields.h"
 #include "status.h"
 
@@ -101,11 +102,17 @@ int store_failure(struct call *c, int rc, const char *doing)
 {
 	const char *msg = store_errmsg(c->d->store);
 	switch (rc) {
+	/* Conditions of the machine, not bugs: said as such to the client
+	 * (which may retry once there is room) and to the log (the
+	 * operator is the one who can make room). */
 	case STORE_FULL:
-		return call_error(c, FOIA_E_INTERNAL,
+		log_warnx("cannot %s: the disk is full (%s)", doing, msg);
+		return call_error(c, FOIA_E_DISK_FULL,
 				  "cannot %s: the disk is full", doing);
 	case STORE_READONLY:
-		return call_error(c, FOIA_E_INTERNAL,
+		log_warnx("cannot %s: the database is read-only (%s)", doing,
+			  msg);
+		return call_error(c, FOIA_E_READ_ONLY,
 				  "cannot %s: the database is read-only",
 				  doing);
 	case STORE_BUSY:
@@ -183,12 +190,30 @@ json_t *event_to_json(const struct event *e)
 		"note", opt_string(e->note));
 }
 
+json_t *agency_published_json(const struct agency *a)
+{
+	if (!a->has_median_simple && !a->has_median_complex)
+		return json_null();
+	return json_pack("{s:o, s:o, s:o, s:o}", "simple",
+			 a->has_median_simple ? json_real(a->median_simple)
+					      : json_null(),
+			 "complex",
+			 a->has_median_complex ? json_real(a->median_complex)
+					       : json_null(),
+			 "year",
+			 a->published_year ? json_integer(a->published_year)
+					   : json_null(),
+			 "source", opt_string(a->published_source));
+}
+
 json_t *agency_to_json(const struct agency *a)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code",
-			 opt_string(a->code), "name", opt_string(a->name),
-			 "parent", opt_string(a->parent), "jurisdiction",
-			 opt_string(a->jurisdiction), "email",
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "code", opt_string(a->code), "name",
+			 opt_string(a->name), "parent", opt_string(a->parent),
+			 "jurisdiction", opt_string(a->jurisdiction), "email",
 			 opt_string(a->email), "portal", opt_string(a->portal),
-			 "address", opt_string(a->address));
+			 "address", opt_string(a->address), "website",
+			 opt_string(a->website), "published_median",
+			 agency_published_json(a));
 }

@@ -42,5 +42,8 @@ int store_failure(struct call *c, int rc, const char *doing);
 json_t *request_to_json(const struct request *r, int32_t today);
 json_t *event_to_json(const struct event *e);
 json_t *agency_to_json(const struct agency *a);
+/* The agency's published medians, {simple, complex, year, source}, or
+ * JSON null when it published neither. */
+json_t *agency_published_json(const struct agency *a);
 
 #endif

@@ -27,6 +27,8 @@ static const struct method methods[] = {
 	 "one agency and its number of requests"},
 	{FOIA_M_AGENCY_UPDATE, method_agency_update, PERM_ADMIN,
 	 "change an agency's details"},
+	{FOIA_M_AGENCY_IMPORT, method_agency_import, PERM_ADMIN,
+	 "add or update agencies from FOIA.gov's agency components"},
 	{FOIA_M_REQUEST_TOLL, method_request_toll, PERM_WRITE,
 	 "stop a request's clock, or restart it"},
 	{FOIA_M_REQUEST_EXTEND, method_request_extend, PERM_WRITE,
@@ -46,14 +48,32 @@ static const struct method methods[] = {
 	{FOIA_M_REPORT, method_report, PERM_READ, "the group status report"},
 	{FOIA_M_EXPORT, method_export, PERM_READ,
 	 "the database as a JSON backup, or requests as CSV"},
-	{FOIA_M_IMPORT, method_import_requests, PERM_ADMIN,
+	/* CSV for members; restoring a JSON backup needs an admin, checked
+	 * by the handler. */
+	{FOIA_M_IMPORT, method_import_requests, PERM_WRITE,
 	 "restore a backup, or bring in requests from CSV"},
+	/* Read: an upload changes no data, so nothing is re-planned after
+	 * each part; the import that takes it checks its own rights. */
+	{FOIA_M_UPLOAD, method_upload, PERM_READ,
+	 "send a file too big for one line, in parts, for import"},
 	{FOIA_M_ICS, method_ics, PERM_READ,
 	 "the iCalendar feed of the deadlines of open requests"},
 	{FOIA_M_REMIND, method_remind, PERM_WRITE,
 	 "a personal reminder about a request on a later day"},
 	{FOIA_M_REMINDERS, method_reminders, PERM_READ,
 	 "the reminders queued, sent and scheduled"},
+	{FOIA_M_VERIFY, method_verify, PERM_READ,
+	 "check the history's hash chain"},
+	{FOIA_M_BACKUP, method_backup, PERM_READ,
+	 "copy the database while foiad runs (then backup.read)"},
+	{FOIA_M_BACKUP_READ, method_backup_read, PERM_READ,
+	 "a piece of a finished backup copy"},
+	{FOIA_M_BACKUP_CLOSE, method_backup_close, PERM_READ,
+	 "forget a backup copy"},
+	{FOIA_M_LETTER, method_letter, PERM_READ,
+	 "a request's letter, rendered from its template"},
+	{FOIA_M_LETTER_SEND, method_letter_send, PERM_WRITE,
+	 "email a request's letter to its agency"},
 };
 
 const struct method *method_find(const char *name)

@@ -13,7 +13,7 @@
 enum method_perm {
 	PERM_READ,  /* any allowed peer */
 	PERM_WRITE, /* members: file, update */
-	PERM_ADMIN, /* admins: agencies, jurisdictions (roles: a later issue) */
+	PERM_ADMIN, /* admins: agencies, jurisdictions (rpc.c enforces it) */
 };
 
 /* Returns 0 with *result set, -1 with the error recorded in c, or
@@ -40,6 +40,7 @@ int method_agency_add(struct call *c, json_t *params, json_t **result);
 int method_agency_list(struct call *c, json_t *params, json_t **result);
 int method_agency_show(struct call *c, json_t *params, json_t **result);
 int method_agency_update(struct call *c, json_t *params, json_t **result);
+int method_agency_import(struct call *c, json_t *params, json_t **result);
 int method_request_toll(struct call *c, json_t *params, json_t **result);
 int method_request_extend(struct call *c, json_t *params, json_t **result);
 int method_request_agree(struct call *c, json_t *params, json_t **result);
@@ -54,5 +55,12 @@ int method_report(struct call *c, json_t *params, json_t **result);
 int method_ics(struct call *c, json_t *params, json_t **result);
 int method_remind(struct call *c, json_t *params, json_t **result);
 int method_reminders(struct call *c, json_t *params, json_t **result);
+int method_upload(struct call *c, json_t *params, json_t **result);
+int method_verify(struct call *c, json_t *params, json_t **result);
+int method_backup(struct call *c, json_t *params, json_t **result);
+int method_backup_read(struct call *c, json_t *params, json_t **result);
+int method_backup_close(struct call *c, json_t *params, json_t **result);
+int method_letter(struct call *c, json_t *params, json_t **result);
+int method_letter_send(struct call *c, json_t *params, json_t **result);
 
 #endif

@@ -139,11 +139,23 @@ static char *deadline_ics(struct daemon *d, const struct outbox_row *row,
 	if (r->jurisdiction)
 		cats[ncats++] = r->jurisdiction;
 	struct ical_feed_info info = {"FOIA deadline", NULL, 1440};
+	/* The SEQUENCE the feeds give this date, so a calendar holding both
+	 * the attachment and the feed's event sees one event at its current
+	 * version: the published one's when the feeds have this date, the
+	 * next when they have another (they bump it when they publish the
+	 * move, maybe a second after this mail), 0 when never published. */
+	struct feed_stamp fs;
+	bool stamped = store_feed_stamp_get(d->store, r->id, rd_kind_name(kind),
+					    &fs) == STORE_OK;
+	bool same = stamped && strcmp(fs.date, row->date) == 0;
 	struct ical_feed_event e = {
 		.uid = uid,
 		.date = date,
-		.created = row->created,
-		.changed = row->created,
+		.sequence = !stamped ? 0
+			    : same   ? fs.sequence
+				     : fs.sequence + 1,
+		.created = stamped ? fs.created : row->created,
+		.changed = same ? fs.changed : row->created,
 		.summary = summary,
 		.description = row->body,
 		.categories = cats,

@@ -1,11 +1,13 @@
 /*
  * paths.c: default file locations for each mode and directory creation.
  * The user-mode rules follow the XDG base directory specification so that
- * foiad behaves like any other per-user service on a laptop.
+ * foiad behaves like any other per-user service on a laptop. Also the
+ * checks that keep foiad's files private (paths.h).
  */
 #include "paths.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,4 +100,41 @@ int paths_make_parent(const char *file, mode_t mode)
 			break;
 	}
 	return 0;
+}
+
+int paths_create_file(const char *file, mode_t mode)
+{
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	/* The umask may have taken bits away; SQLite gives the -wal and
+	 * -shm files the database's mode, so this one decides all three. */
+	int rc = fchmod(fd, mode);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int paths_check_not_world_writable(const char *path, bool dir, const char *what,
+				   char *err, size_t len)
+{
+	char parent[4096];
+	struct stat sb;
+	if (dir) {
+		if (paths_dirname(path, parent, sizeof(parent)) < 0) {
+			snprintf(err, len, "path too long: '%.200s'", path);
+			return -1;
+		}
+		path = parent;
+	}
+	if (stat(path, &sb) < 0)
+		return 0; /* nothing there to judge; opening it will say */
+	if (!(sb.st_mode & S_IWOTH))
+		return 0;
+	snprintf(err, len,
+		 "%s '%.1000s' is writable by anyone; refusing to start "
+		 "(chmod o-w it)",
+		 what, path);
+	return -1;
 }

@@ -25,4 +25,13 @@ int peer_identify(int fd, struct peer *p);
 /* root, the daemon's own user, or (system mode) a member of group. */
 bool peer_allowed(const struct peer *p, bool system_mode, const char *group);
 
+struct config;
+/* May p call the admin methods (PERM_ADMIN)? root and the daemon's own
+ * user always; in user mode anyone connected (only the owner and root can
+ * connect); in system mode also the users of access.admins and the members
+ * of access.admin_group. Members of access.group alone may read, file and
+ * update, but not change agencies, calendars or restore a backup. */
+bool peer_is_admin(const struct peer *p, bool system_mode,
+		   const struct config *cfg);
+
 #endif

@@ -11,6 +11,7 @@
  */
 #include "request_deadlines.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,7 +236,9 @@ static void mark_met(struct rd_deadline *d, bool met, int32_t on)
 static struct rd_deadline *add(struct rd_set *s, enum rd_kind kind)
 {
 	struct rd_deadline *d = &s->v[s->n++];
-	memset(d, 0, sizeof(*d));
+	/* The steps are written before they are read (nsteps counts them). */
+	memset(d, 0, offsetof(struct rd_deadline, steps));
+	d->nsteps = 0;
 	d->kind = kind;
 	return d;
 }
@@ -385,7 +388,7 @@ int request_deadlines(const struct request *r, const struct event *ev,
 	struct facts f;
 	struct compute cx = {cal, today, explain, err, errlen};
 
-	memset(out, 0, sizeof(*out));
+	rd_set_clear(out);
 	read_history(&f, ev, nev);
 	if (f.ended) {
 		out->clock = RD_CLOCK_DONE;
@@ -404,6 +407,16 @@ int request_deadlines(const struct request *r, const struct event *ev,
 	    strcmp(r->status, "closed") == 0)
 		out->clock = RD_CLOCK_DONE;
 	return 0;
+}
+
+void rd_set_clear(struct rd_set *s)
+{
+	for (size_t i = 0; i < sizeof(s->v) / sizeof(s->v[0]); i++) {
+		memset(&s->v[i], 0, offsetof(struct rd_deadline, steps));
+		s->v[i].nsteps = 0;
+	}
+	memset((char *)s + offsetof(struct rd_set, n), 0,
+	       sizeof(*s) - offsetof(struct rd_set, n));
 }
 
 const struct rd_deadline *rd_next(const struct rd_set *s)

@@ -2,7 +2,8 @@
  * rpc.c: the protocol envelope. A line becomes a call, a call's outcome a
  * reply line. Everything a client can get wrong about the envelope (not
  * JSON, not an object, wrong version, unknown method, params of the wrong
- * type) ends here in an error reply; the connection lives on. A handler
+ * type, a method for admins called by a member) ends here in an error
+ * reply; the connection lives on. A handler
  * that answers later (RPC_PENDING) gets its reply line made here too, by
  * rpc_call_reply, when it is done.
  */
@@ -56,6 +57,18 @@ char *rpc_error_reply(json_int_t id, const char *code, const char *message)
 				"error", "code", code, "message", message));
 }
 
+int call_require_admin(struct call *c, const char *what)
+{
+	if (peer_is_admin(c->peer, c->d->system_mode, &c->d->cfg))
+		return 0;
+	log_warnx("refused %s to %s (uid %u): not an admin", what,
+		  c->peer->name, (unsigned)c->peer->uid);
+	return call_error(c, FOIA_E_FORBIDDEN,
+			  "%s needs an admin (see access.admins and "
+			  "access.admin_group in foiad.conf)",
+			  what);
+}
+
 /* Check the envelope; on success set *method and *params. */
 static int read_envelope(struct call *c, json_t *req, json_int_t *id,
 			 const struct method **method, json_t **params)
@@ -100,6 +113,9 @@ static int run_call(struct call *c, json_t *req, json_t **result)
 	*result = NULL;
 	if (read_envelope(c, req, &c->token.id, &m, &params) < 0)
 		return 0;
+	/* Roles: the method table says who may call what. */
+	if (m->perm == PERM_ADMIN && call_require_admin(c, m->name) < 0)
+		return 0;
 	json_t *empty = params ? NULL : json_object();
 	if (!params && !empty) {
 		call_error(c, FOIA_E_INTERNAL, "out of memory");
@@ -129,8 +145,39 @@ static int run_call(struct call *c, json_t *req, json_t **result)
 	return 0;
 }
 
+/* The reply line around a result given as JSON text. */
+static char *raw_reply(json_int_t id, const char *raw)
+{
+	char head[64];
+	int n = id >= 0 ? snprintf(head, sizeof(head),
+				   "{\"v\":%d,\"id\":%" JSON_INTEGER_FORMAT
+				   ",\"result\":",
+				   FOIA_PROTOCOL_VERSION, id)
+			: snprintf(head, sizeof(head),
+				   "{\"v\":%d,\"id\":null,\"result\":",
+				   FOIA_PROTOCOL_VERSION);
+	size_t len = strlen(raw);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return NULL;
+	char *line = malloc((size_t)n + len + 3);
+	if (!line)
+		return NULL;
+	memcpy(line, head, (size_t)n);
+	memcpy(line + n, raw, len);
+	memcpy(line + (size_t)n + len, "}\n", 3);
+	return line;
+}
+
 char *rpc_call_reply(struct call *c, json_t *result)
 {
+	if (!result && c->raw && !c->err_code) {
+		char *line = raw_reply(c->token.id, c->raw);
+		free(c->raw);
+		c->raw = NULL;
+		return line;
+	}
+	free(c->raw);
+	c->raw = NULL;
 	if (!result) {
 		if (!c->err_code)
 			call_error(c, FOIA_E_INTERNAL, "no result");

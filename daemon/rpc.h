@@ -43,12 +43,22 @@ struct call {
 	const char *err_code;
 	char err_msg[1024];
 	struct rpc_token token;
+	/* A handler whose result is too large to build as a JSON tree
+	 * cheaply (report) may instead leave *result NULL and put the
+	 * result's JSON text here (malloc'd; rpc frees it). */
+	char *raw;
 };
 
 /* Record an error for the reply; returns -1 so handlers can
  * `return call_error(...)`. */
 int call_error(struct call *c, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* 0 when the caller is an admin (peer_is_admin), else a "forbidden"
+ * error naming what (a method, or what a handler was asked to do), logged,
+ * and -1. rpc checks PERM_ADMIN methods itself; a handler calls this for a
+ * case of a member method that needs more (import of a JSON backup). */
+int call_require_admin(struct call *c, const char *what);
 
 /* Handle one request line (no newline). Returns a malloc'd reply line
  * ending in '\n', or NULL when out of memory. */

@@ -64,6 +64,8 @@ struct walk {
 	struct digest_item *items;
 	size_t nitems, icap;
 	int queued, cancelled;
+	/* Every request's clock events in one ordered pass. */
+	struct event_feed history;
 };
 
 time_t scheduler_next(void)
@@ -336,7 +338,6 @@ static int plan_request(const struct request *r, void *arg)
 	struct walk *w = arg;
 	struct daemon *d = w->d;
 	struct rd_set set;
-	struct event_list ev;
 	char err[512];
 	size_t first, end;
 	bool computed = false;
@@ -354,15 +355,15 @@ static int plan_request(const struct request *r, void *arg)
 		law ? jurisdiction_calendar(&d->laws, law) : NULL;
 	if (!law || !cal || !cal->cal)
 		return 0;
-	if (event_list_load(d->store, r->id, &ev) != STORE_OK) {
+	if (event_feed_load(&w->history, r->id) != STORE_OK) {
 		log_warnx("request %lld: %s", (long long)r->id,
 			  store_errmsg(d->store));
 		computed = false;
 	} else {
-		computed = request_deadlines(r, ev.v, ev.n, law, cal->cal,
+		const struct event_list *ev = &w->history.list;
+		computed = request_deadlines(r, ev->v, ev->n, law, cal->cal,
 					     w->mnow.day, false, &set, err,
 					     sizeof(err)) == 0;
-		event_list_free(&ev);
 	}
 	if (!computed) {
 		/* Unknown is not gone: keep what is pending. */
@@ -598,8 +599,10 @@ void scheduler_plan(struct daemon *d)
 	if (w.npending > 1)
 		qsort(w.pending, w.npending, sizeof(*w.pending), by_request);
 	bool tx = store_begin(d->store) == STORE_OK;
-	if (store_request_list(d->store, &f, plan_request, &w) != STORE_OK)
+	if (event_feed_open(d->store, &w.history) != STORE_OK ||
+	    store_request_list(d->store, &f, plan_request, &w) != STORE_OK)
 		log_warnx("reminders: %s", store_errmsg(d->store));
+	event_feed_close(&w.history);
 	plan_snoozes(&w);
 	plan_digest(&w);
 	cancel_stale(&w);

@@ -32,6 +32,7 @@
 #include "foia/protocol.h"
 #include "log.h"
 #include "rpc.h"
+#include "upload.h"
 
 #define MAX_CONNS	  512
 #define READ_CHUNK	  65536
@@ -179,6 +180,7 @@ static void drop(struct server *s, size_t i)
 {
 	log_debug("client %s (pid %d) gone", s->conns[i]->peer.name,
 		  (int)s->conns[i]->peer.pid);
+	upload_drop_conn(s, s->conns[i]->id); /* uploads die with it */
 	conn_free(s->conns[i]);
 	s->conns[i] = s->conns[--s->nconns];
 }

@@ -8,13 +8,16 @@
  * work lives in store_agency.c, store_request.c and store_event.c; their
  * shared helpers are defined here and declared in store_impl.h.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "foia/protocol.h"
+#include "store_chain.h"
 #include "store_impl.h"
 
 void store_open_error(sqlite3 *db, int rc, const char *path, char *err,
@@ -22,6 +25,20 @@ void store_open_error(sqlite3 *db, int rc, const char *path, char *err,
 {
 	if ((rc & 0xff) == SQLITE_NOTADB) {
 		snprintf(err, errlen, "'%s' is not a SQLite database", path);
+		return;
+	}
+	/* SQLite says "unable to open database file" for a file or
+	 * directory it may not write; the operator needs to know which. */
+	int sys = db ? sqlite3_system_errno(db) : 0;
+	if (sys != EROFS && sys != EACCES && sys != EPERM &&
+	    access(path, W_OK) < 0 && (errno == EROFS || errno == EACCES))
+		sys = errno;
+	if ((rc & 0xff) == SQLITE_READONLY || sys == EROFS || sys == EACCES ||
+	    sys == EPERM) {
+		snprintf(err, errlen,
+			 "cannot open database '%s': it or its directory is "
+			 "read-only for foiad (%s)",
+			 path, sys ? strerror(sys) : sqlite3_errstr(rc));
 		return;
 	}
 	snprintf(err, errlen, "cannot open database '%s': %s", path,
@@ -105,6 +122,12 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	if (store_migrate(st, path, true, err, errlen) != STORE_OK)
 		goto fail;
+	/* Events written before the hash chain existed join it now, once. */
+	int64_t filled;
+	if (store_chain_fill(st, &filled) != STORE_OK) {
+		snprintf(err, errlen, "database '%s': %s", path, st->err);
+		goto fail;
+	}
 	return st;
 fail:
 	store_close(st);
@@ -154,6 +177,14 @@ int store_map_rc(int sqlite_rc)
 int store_fail(struct store *st, int sqlite_rc, const char *what)
 {
 	int rc = store_map_rc(sqlite_rc);
+	/* A file system gone read-only or out of quota under us shows as an
+	 * I/O error; the errno behind it says which. */
+	int sys = sqlite3_system_errno(st->db);
+	if ((sqlite_rc & 0xff) == SQLITE_IOERR && sys == EROFS)
+		rc = STORE_READONLY;
+	else if ((sqlite_rc & 0xff) == SQLITE_IOERR &&
+		 (sys == ENOSPC || sys == EDQUOT))
+		rc = STORE_FULL;
 	if (rc == STORE_OK)
 		rc = STORE_ERROR; /* a caller saw a failure; never report OK */
 	snprintf(st->err, sizeof(st->err), "%s: %s", what,

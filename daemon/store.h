@@ -45,6 +45,14 @@ struct agency {
 	char *email;
 	char *portal;
 	char *address;
+	char *website;
+	/* What the agency publishes of itself (FOIA.gov): median working
+	 * days of its simple and complex tracks in fiscal year
+	 * published_year (0: none), and where the figures came from. */
+	bool has_median_simple, has_median_complex;
+	double median_simple, median_complex;
+	int published_year;
+	char *published_source;
 };
 
 struct request {
@@ -121,6 +129,13 @@ int store_agency_list(struct store *st,
 int store_agency_count_requests(struct store *st, const char *code,
 				int64_t *out);
 void agency_clear(struct agency *a);
+/* Whether the database holds only what the agency seed put there: no
+ * row but agencies and the events recording that foiad added them from
+ * the seed file (a restore may replace those). */
+int store_agency_seed_only(struct store *st, bool *only);
+/* Within a transaction, on such a database: delete the seeded agencies
+ * and their events, so a backup can be restored in their place. */
+int store_agency_unseed(struct store *st);
 
 /* Requests. insert sets r->id, r->created, r->updated; save writes every
  * column and the tag set of the row r->id and updates r->updated. */
@@ -138,6 +153,35 @@ int store_event_append(struct store *st, struct event *e);
 int store_event_list(struct store *st, int64_t request_id,
 		     int (*cb)(const struct event *, void *), void *arg);
 void event_clear(struct event *e);
+
+/* The events' hash chain (store_chain.c), checked whole for `verify`:
+ * ids run 1, 2, 3... and each stored hash is the one its fields and the
+ * hash before it give. The first event that breaks it is bad_id. */
+enum chain_problem {
+	CHAIN_OK,
+	CHAIN_MISSING, /* event bad_id is not there (a gap in the ids) */
+	CHAIN_ALTERED, /* its fields, its hash or the link to the one before */
+	CHAIN_NO_HASH, /* it has no hash */
+};
+struct chain_report {
+	int64_t events;	 /* events checked and found whole */
+	int64_t last_id; /* the last of them, 0 when none */
+	char head[65];	 /* its hash (hex) when the chain is whole, else "" */
+	enum chain_problem problem;
+	int64_t bad_id;
+};
+int store_event_verify(struct store *st, struct chain_report *out);
+/* The same walk a step at a time, so a caller can serve others between
+ * steps: start, then step until *done (the report is then w->r). */
+struct chain_walk {
+	struct chain_report r;
+	int64_t want;  /* the id the next event must have */
+	char prev[65]; /* the hash of the last event checked */
+	bool has_prev;
+};
+void store_event_verify_start(struct chain_walk *w);
+int store_event_verify_step(struct store *st, struct chain_walk *w,
+			    int max_events, bool *done);
 
 /* A day off imported into a working-day calendar (holidays.import). */
 struct holiday {
@@ -182,6 +226,10 @@ struct feed_stamp {
 int store_feed_stamp_list(struct store *st,
 			  int (*cb)(const struct feed_stamp *, void *),
 			  void *arg);
+/* The stamp of one deadline: STORE_OK, or STORE_NOT_FOUND when it was never
+ * published. */
+int store_feed_stamp_get(struct store *st, int64_t request_id, const char *kind,
+			 struct feed_stamp *out);
 /* Insert or replace n stamps, all or none. */
 int store_feed_stamp_save(struct store *st, const struct feed_stamp *v,
 			  size_t n);
@@ -222,6 +270,11 @@ struct outbox_row {
 /* Add r in state pending (r->state ignored) and set r->id; when (key,
  * channel) is there already, STORE_CONFLICT and nothing changes. */
 int store_outbox_add(struct store *st, struct outbox_row *r);
+/* For `status` (store_health.c): rows waiting to go (pending, sending,
+ * delivering), rows failed for good, and the id of the newest row still
+ * pending or failed that carries a last_error (0: none). */
+int store_outbox_health(struct store *st, int64_t *waiting, int64_t *failed,
+			int64_t *last_error_id);
 /* Is (key, channel) in the outbox, in any state? */
 int store_outbox_has(struct store *st, const char *key, const char *channel,
 		     bool *out);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_chain.h"
 #include "store_impl.h"
 
 /* Growing text for the statements built from the schema. */
@@ -309,10 +310,23 @@ int store_backup_restore(struct store *st, const struct backup_table *t,
 	free(q.buf);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "cannot restore a row");
+	/* Restored events must carry on the hash chain: a broken one is
+	 * refused, a missing hash computed. */
+	char hash[SHA256_HEX];
+	bool set_hash = false;
+	if (strcmp(t->name, "event") == 0) {
+		rc = store_chain_restore(st, t, row, hash, &set_hash);
+		if (rc != STORE_OK) {
+			sqlite3_finalize(s);
+			return rc;
+		}
+	}
 	struct store_bind b = {s, SQLITE_OK};
 	for (size_t i = 0; i < t->ncols; i++) {
 		int n = (int)i + 1;
-		if (row[i].type == BV_INT)
+		if (set_hash && strcmp(t->cols[i], "hash") == 0)
+			store_bind_text(&b, n, hash);
+		else if (row[i].type == BV_INT)
 			store_bind_int(&b, n, row[i].i);
 		else if (row[i].type == BV_TEXT)
 			store_bind_text(&b, n, row[i].text);
@@ -330,4 +344,85 @@ int store_backup_restore(struct store *st, const struct backup_table *t,
 		return store_fail(st, rc, what);
 	}
 	return STORE_OK;
+}
+
+/* --- online copy (sqlite3_backup_*) --------------------------------- */
+
+struct store_copy {
+	struct store *st;
+	sqlite3 *dest;
+	sqlite3_backup *b;
+};
+
+void store_copy_free(struct store_copy *cp)
+{
+	if (!cp)
+		return;
+	if (cp->b)
+		(void)sqlite3_backup_finish(cp->b); /* its error: step's */
+	sqlite3_close_v2(cp->dest);
+	free(cp);
+}
+
+const char *store_filename(struct store *st)
+{
+	const char *f = sqlite3_db_filename(st->db, "main");
+	return f ? f : "";
+}
+
+struct store_copy *store_copy_start(struct store *st, const char *dest,
+				    char *err, size_t errlen)
+{
+	struct store_copy *cp = calloc(1, sizeof(*cp));
+	if (!cp) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	cp->st = st;
+	int rc = sqlite3_open_v2(dest, &cp->dest,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+				 NULL);
+	if (rc == SQLITE_OK) {
+		cp->b = sqlite3_backup_init(cp->dest, "main", st->db, "main");
+		if (!cp->b)
+			rc = sqlite3_errcode(cp->dest);
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot copy the database to '%s': %s",
+			 dest,
+			 cp->dest ? sqlite3_errmsg(cp->dest)
+				  : sqlite3_errstr(rc));
+		store_copy_free(cp);
+		return NULL;
+	}
+	return cp;
+}
+
+int store_copy_step(struct store_copy *cp, int pages, bool *done, int *left,
+		    int *total, char *err, size_t errlen)
+{
+	*done = false;
+	int rc = sqlite3_backup_step(cp->b, pages);
+	*left = sqlite3_backup_remaining(cp->b);
+	*total = sqlite3_backup_pagecount(cp->b);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return STORE_BUSY;
+	if (rc == SQLITE_OK)
+		return STORE_OK;
+	if (rc == SQLITE_DONE) {
+		rc = sqlite3_backup_finish(cp->b);
+		cp->b = NULL;
+		if (rc == SQLITE_OK) {
+			/* The copy is whole once its connection closes. */
+			rc = sqlite3_close(cp->dest);
+			if (rc == SQLITE_OK) {
+				cp->dest = NULL;
+				*done = true;
+				return STORE_OK;
+			}
+		}
+	}
+	snprintf(err, errlen, "cannot copy the database: %s",
+		 cp->dest ? sqlite3_errmsg(cp->dest) : sqlite3_errstr(rc));
+	return store_map_rc(rc) == STORE_OK ? STORE_ERROR : store_map_rc(rc);
 }

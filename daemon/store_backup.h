@@ -55,4 +55,27 @@ int store_backup_begin(struct store *st);
 int store_backup_restore(struct store *st, const struct backup_table *t,
 			 const struct backup_value *row);
 
+/*
+ * An online copy of the whole database file into another (SQLite's
+ * backup API), taken a few pages at a time so the caller's event loop
+ * keeps serving between steps. Writes made through the store while it
+ * runs are carried into the copy; at its end the copy is the database as
+ * it stood at one moment. dest is created (or emptied) by the copy.
+ */
+struct store_copy;
+/* The database's file as SQLite opened it (an absolute path), or "" for
+ * an in-memory one. */
+const char *store_filename(struct store *st);
+/* Start copying st into the file dest; NULL with err set on failure. */
+struct store_copy *store_copy_start(struct store *st, const char *dest,
+				    char *err, size_t errlen);
+/* Copy up to pages more pages. STORE_OK with *done set when the copy is
+ * complete (the destination then closed), STORE_BUSY when it could not
+ * go on this time (try again), else a failure with err set. *left and
+ * *total: pages still to copy and in all. */
+int store_copy_step(struct store_copy *cp, int pages, bool *done, int *left,
+		    int *total, char *err, size_t errlen);
+/* Stop and release (the destination file is left for the caller). */
+void store_copy_free(struct store_copy *cp);
+
 #endif

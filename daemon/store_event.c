@@ -5,10 +5,13 @@
  * one, and triggers in the schema refuse UPDATE and DELETE on the table
  * from anyone else too. An event is about a request (request_id) or, with
  * no request, about an agency (stored by id, read back as its code).
+ * Each is written with the next id and its link in the hash chain
+ * (store_chain.h), in the same transaction.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_chain.h"
 #include "store_impl.h"
 
 void event_clear(struct event *e)
@@ -27,6 +30,77 @@ void event_clear(struct event *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* A text field as the chain hashes it. */
+static struct chain_value text_value(const char *t)
+{
+	if (!t)
+		return (struct chain_value){.type = CV_NULL};
+	return (struct chain_value){
+		.type = CV_TEXT, .text = t, .len = strlen(t)};
+}
+
+/* Insert e with the next id and its hash (store_chain.h), in the caller's
+ * transaction: the last event read and the row written must agree. */
+static int append_chained(struct store *st, struct event *e, const char *at,
+			  int64_t agency_id)
+{
+	char head[SHA256_HEX], hash[SHA256_HEX];
+	int64_t last_id;
+	bool has_head;
+	int rc = chain_head(st, &last_id, head, &has_head);
+	if (rc != STORE_OK)
+		return rc;
+	int64_t id = last_id + 1;
+	struct chain_value v[CHAIN_NCOLS] = {
+		{.type = CV_INT, .i = id},
+		e->request_id ? (struct chain_value){.type = CV_INT,
+						     .i = e->request_id}
+			      : (struct chain_value){.type = CV_NULL},
+		agency_id ? (struct chain_value){.type = CV_INT, .i = agency_id}
+			  : (struct chain_value){.type = CV_NULL},
+		text_value(at),
+		text_value(e->actor),
+		text_value(e->kind),
+		text_value(e->field),
+		text_value(e->old_value),
+		text_value(e->new_value),
+		text_value(e->date),
+		text_value(e->note),
+	};
+	chain_hash(has_head ? head : NULL, v, hash);
+	sqlite3_stmt *s = store_stmt(
+		st, SS_EVENT_INSERT,
+		"INSERT INTO event (id, request_id, agency_id, at, actor, "
+		"kind, field, old_value, new_value, date, note, hash) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+	if (!s)
+		return STORE_ERROR;
+	struct store_bind b = {s, SQLITE_OK};
+	store_bind_int(&b, 1, id);
+	store_bind_id(&b, 2, e->request_id);
+	store_bind_id(&b, 3, agency_id);
+	store_bind_text(&b, 4, at);
+	store_bind_text(&b, 5, e->actor);
+	store_bind_text(&b, 6, e->kind);
+	store_bind_text(&b, 7, e->field);
+	store_bind_text(&b, 8, e->old_value);
+	store_bind_text(&b, 9, e->new_value);
+	store_bind_text(&b, 10, e->date);
+	store_bind_text(&b, 11, e->note);
+	store_bind_text(&b, 12, hash);
+	rc = b.rc;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		e->id = id;
+		rc = STORE_OK;
+	} else {
+		rc = store_fail(st, rc, "cannot record event");
+	}
+	store_stmt_done(s);
+	return rc;
+}
+
 int store_event_append(struct store *st, struct event *e)
 {
 	char now[STORE_TSLEN];
@@ -43,40 +117,22 @@ int store_event_append(struct store *st, struct event *e)
 		if (!(at = strdup(now)))
 			return store_nomem(st);
 	}
-	sqlite3_stmt *s = store_stmt(
-		st, SS_EVENT_INSERT,
-		"INSERT INTO event (request_id, agency_id, at, actor, kind, "
-		"field, old_value, new_value, date, note) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-	if (!s) {
-		free(at);
-		return STORE_ERROR;
+	/* Alone, the read of the last hash and the insert need a
+	 * transaction of their own; inside the caller's they share it. */
+	bool own = sqlite3_get_autocommit(st->db) != 0;
+	rc = own ? store_begin(st) : STORE_OK;
+	if (rc == STORE_OK)
+		rc = append_chained(st, e, e->at ? e->at : at, agency_id);
+	if (own && rc == STORE_OK)
+		rc = store_commit(st);
+	if (own && rc != STORE_OK)
+		store_rollback(st);
+	if (rc == STORE_OK && at) {
+		e->at = at;
+		at = NULL;
 	}
-	struct store_bind b = {s, SQLITE_OK};
-	store_bind_id(&b, 1, e->request_id);
-	store_bind_id(&b, 2, agency_id);
-	store_bind_text(&b, 3, e->at ? e->at : at);
-	store_bind_text(&b, 4, e->actor);
-	store_bind_text(&b, 5, e->kind);
-	store_bind_text(&b, 6, e->field);
-	store_bind_text(&b, 7, e->old_value);
-	store_bind_text(&b, 8, e->new_value);
-	store_bind_text(&b, 9, e->date);
-	store_bind_text(&b, 10, e->note);
-	rc = b.rc;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		e->id = sqlite3_last_insert_rowid(st->db);
-		if (at) {
-			e->at = at;
-			at = NULL;
-		}
-		rc = STORE_OK;
-	} else {
-		rc = store_fail(st, rc, "cannot record event");
-	}
-	store_stmt_done(s);
+	if (rc != STORE_OK)
+		e->id = 0;
 	free(at);
 	return rc;
 }

@@ -65,6 +65,52 @@ out:
 	return rc;
 }
 
+int store_feed_stamp_get(struct store *st, int64_t request_id, const char *kind,
+			 struct feed_stamp *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(
+		st->db,
+		"SELECT date, digest, sequence, created, changed FROM "
+		"feed_event WHERE request_id = ?1 AND kind = ?2",
+		-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "cannot read a feed stamp");
+	memset(out, 0, sizeof(*out));
+	out->request_id = request_id;
+	if ((rc = sqlite3_bind_int64(s, 1, request_id)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC)) !=
+		    SQLITE_OK) {
+		rc = store_fail(st, rc, "cannot read a feed stamp");
+		goto out;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		rc = store_failf(st, STORE_NOT_FOUND,
+				 "deadline %s of request %lld never published",
+				 kind, (long long)request_id);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = store_fail(st, rc, "cannot read a feed stamp");
+		goto out;
+	}
+	out->digest = sqlite3_column_int64(s, 1);
+	out->sequence = sqlite3_column_int64(s, 2);
+	rc = STORE_OK;
+	if (snprintf(out->kind, sizeof(out->kind), "%s", kind) >=
+		    (int)sizeof(out->kind) ||
+	    !col_fixed(s, 0, out->date, sizeof(out->date)) ||
+	    !col_fixed(s, 3, out->created, sizeof(out->created)) ||
+	    !col_fixed(s, 4, out->changed, sizeof(out->changed)))
+		rc = store_failf(st, STORE_ERROR,
+				 "bad feed stamp of request %lld",
+				 (long long)request_id);
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int store_feed_stamp_save(struct store *st, const struct feed_stamp *v,
 			  size_t n)
 {

@@ -37,6 +37,7 @@ enum store_stmt {
 	SS_TAG_LIST,
 	SS_EVENT_INSERT,
 	SS_EVENT_LIST,
+	SS_EVENT_HEAD, /* store_chain.c: the last event's id and hash */
 	SS_COUNT_REQUESTS,
 	SS_COUNT_AGENCIES,
 	SS_COUNT_BY_STATUS,

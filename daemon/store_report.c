@@ -13,6 +13,7 @@
 
 #include "store_impl.h"
 #include "store_report.h"
+#include "store_scan.h"
 
 /* ?1 project, ?2 agency code, ?3 since, ?4 until, ?5 member. */
 #define REPORT_FROM                                                            \
@@ -87,44 +88,153 @@ int store_report_counts(struct store *st, const struct report_filter *f,
 	return rc;
 }
 
-int store_report_ids(struct store *st, const struct report_filter *f,
-		     bool open_only, int64_t **ids, size_t *n)
+/* --- all four groupings from one query ---------------------------------- */
+
+/* One (status, agency, project, member) combination and its count. */
+struct combo {
+	char *key[4]; /* indexed by enum report_group */
+	char *name;   /* the agency's name */
+	int64_t n;
+};
+
+struct group_row {
+	const char *key, *name;
+	int64_t n;
+};
+
+static int key_cmp(const char *a, const char *b)
 {
-	static const char *const sql[] = {
-		"SELECT r.id" REPORT_FROM " ORDER BY r.id",
-		"SELECT r.id" REPORT_FROM
-		" AND r.status NOT IN ('withdrawn', 'closed') ORDER BY r.id",
-	};
+	if (!a || !b)
+		return !a - !b; /* NULL (no project) last */
+	return strcmp(a, b);
+}
+
+static enum report_group cur_group; /* for by_key: qsort has no argument */
+
+static int by_key(const void *pa, const void *pb)
+{
+	const struct combo *a = pa, *b = pb;
+	return key_cmp(a->key[cur_group], b->key[cur_group]);
+}
+
+/* As the SQL of store_report_counts orders them: largest first, then by
+ * key, no project last. */
+static int by_count(const void *pa, const void *pb)
+{
+	const struct group_row *a = pa, *b = pb;
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return key_cmp(a->key, b->key);
+}
+
+static void combos_free(struct combo *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 4; k++)
+			free(v[i].key[k]);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+int store_report_count_all(struct store *st, const struct report_filter *f,
+			   int (*cb)(enum report_group g, const char *key,
+				     const char *name, int64_t n, void *arg),
+			   void *arg)
+{
 	sqlite3_stmt *s;
-	size_t cap = 0;
-	*ids = NULL;
-	*n = 0;
-	int rc = prepare(st, sql[open_only], f, &s);
+	struct combo *v = NULL;
+	struct group_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc = prepare(st,
+			 "SELECT r.status, a.code, r.project, r.created_by, "
+			 "a.name, count(*)" REPORT_FROM
+			 " GROUP BY r.status, a.id, r.project, r.created_by",
+			 f, &s);
 	if (rc != STORE_OK)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
+		if (n == cap) {
 			size_t ncap = cap ? 2 * cap : 64;
-			int64_t *v = realloc(*ids, ncap * sizeof(*v));
-			if (!v) {
-				sqlite3_finalize(s);
-				free(*ids);
-				*ids = NULL;
-				*n = 0;
-				return store_nomem(st);
-			}
-			*ids = v;
+			struct combo *nv = realloc(v, ncap * sizeof(*nv));
+			if (!nv)
+				break;
+			v = nv;
 			cap = ncap;
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+		struct combo *c = &v[n];
+		memset(c, 0, sizeof(*c));
+		n++;
+		c->n = sqlite3_column_int64(s, 5);
+		if (!store_col_text(s, 0, &c->key[REPORT_BY_STATUS]) ||
+		    !store_col_text(s, 1, &c->key[REPORT_BY_AGENCY]) ||
+		    !store_col_text(s, 2, &c->key[REPORT_BY_PROJECT]) ||
+		    !store_col_text(s, 3, &c->key[REPORT_BY_MEMBER]) ||
+		    !store_col_text(s, 4, &c->name))
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		combos_free(v, n);
+		return rc == SQLITE_ROW ? store_nomem(st)
+					: store_fail(st, rc, "count");
+	}
+	rows = n ? malloc(n * sizeof(*rows)) : NULL;
+	if (n && !rows) {
+		combos_free(v, n);
+		return store_nomem(st);
+	}
+	rc = STORE_OK;
+	for (int g = 0; g < 4 && rc == STORE_OK; g++) {
+		size_t nrows = 0;
+		cur_group = (enum report_group)g;
+		if (n)
+			qsort(v, n, sizeof(*v), by_key);
+		for (size_t i = 0; i < n; i++) {
+			if (nrows &&
+			    key_cmp(rows[nrows - 1].key, v[i].key[g]) == 0) {
+				rows[nrows - 1].n += v[i].n;
+				continue;
+			}
+			rows[nrows++] = (struct group_row){
+				v[i].key[g],
+				g == REPORT_BY_AGENCY ? v[i].name : NULL,
+				v[i].n};
+		}
+		if (nrows)
+			qsort(rows, nrows, sizeof(*rows), by_count);
+		for (size_t i = 0; i < nrows && rc == STORE_OK; i++)
+			rc = cb((enum report_group)g, rows[i].key, rows[i].name,
+				rows[i].n, arg);
+	}
+	free(rows);
+	combos_free(v, n);
+	return rc;
+}
+
+int store_report_requests(struct store *st, const struct report_filter *f,
+			  int (*cb)(const struct request *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	struct request r;
+	int rc = prepare(st,
+			 "SELECT " STORE_SCAN_COLS REPORT_FROM " ORDER BY r.id",
+			 f, &s);
+	if (rc != STORE_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!store_request_borrow(s, &r)) {
+			sqlite3_finalize(s);
+			return store_nomem(st);
+		}
+		int stop = cb(&r, arg);
+		if (stop) {
+			sqlite3_finalize(s);
+			return stop;
+		}
 	}
 	rc = rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "list");
 	sqlite3_finalize(s);
-	if (rc != STORE_OK) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-	}
 	return rc;
 }
 

@@ -1,7 +1,7 @@
 /*
  * store_report.h: the SQL side of the group status report (`report`):
- * counts grouped by status, agency, project and member, and the ids of the
- * requests the report covers. The handler (method_report.c) derives the
+ * counts grouped by status, agency, project and member, and the requests
+ * the report covers. The handler (method_report.c) derives the
  * deadline sections and agency performance from those requests.
  */
 #ifndef FOIAD_STORE_REPORT_H
@@ -41,10 +41,20 @@ int store_report_counts(struct store *st, const struct report_filter *f,
 				  void *arg),
 			void *arg);
 
-/* The ids of the matching requests in id order, open ones only (not
- * withdrawn or closed) when open_only; *ids is a heap array to free. */
-int store_report_ids(struct store *st, const struct report_filter *f,
-		     bool open_only, int64_t **ids, size_t *n);
+/* The four groupings of store_report_counts, in the order of enum
+ * report_group and each in its order, from one query over the
+ * combinations (status, agency, project, member): cb is called for each
+ * group with its grouping. A nonzero cb return stops and is returned. */
+int store_report_count_all(struct store *st, const struct report_filter *f,
+			   int (*cb)(enum report_group g, const char *key,
+				     const char *name, int64_t n, void *arg),
+			   void *arg);
+
+/* Calls cb for each matching request in id order, every column but the
+ * tags filled, its strings borrowed for the call (store_history.h). A
+ * nonzero cb return stops the walk and is returned. */
+int store_report_requests(struct store *st, const struct report_filter *f,
+			  int (*cb)(const struct request *, void *), void *arg);
 
 /* A read transaction around the whole report: one consistent snapshot,
  * and one lock for its thousands of reads instead of one each. end ends

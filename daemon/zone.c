@@ -16,21 +16,46 @@
 
 #include "foia/civil.h"
 
+bool zone_name_ok(const char *z)
+{
+	size_t n = z ? strlen(z) : 0;
+	if (n == 0 || n > 64 || z[0] == '/' || z[n - 1] == '/')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = z[i];
+		bool part_start = i == 0 || z[i - 1] == '/';
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' ||
+		    (ch == '-' && !part_start) || (ch == '/' && !part_start))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+static const char *zone_dir(void)
+{
+	const char *dir = getenv("TZDIR");
+	return dir && *dir ? dir : "/usr/share/zoneinfo";
+}
+
+bool zone_database(void)
+{
+	struct stat st;
+	return stat(zone_dir(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 bool zone_valid(const char *name)
 {
 	char path[4096];
 	struct stat st;
-	const char *dir = getenv("TZDIR");
-	if (!name || !*name || *name == '/' || strstr(name, ".."))
+	if (!zone_name_ok(name))
 		return false;
-	for (const char *p = name; *p; p++)
-		if (!(*p == '/' || *p == '_' || *p == '-' || *p == '+' ||
-		      (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= 'a' && *p <= 'z')))
-			return false;
-	snprintf(path, sizeof(path), "%s/%s",
-		 dir && *dir ? dir : "/usr/share/zoneinfo", name);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	if (strcmp(name, "UTC") == 0)
+		return true;
+	int n = snprintf(path, sizeof(path), "%s/%s", zone_dir(), name);
+	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0 &&
+	       S_ISREG(st.st_mode);
 }
 
 struct saved_tz {

@@ -15,8 +15,15 @@
 #include <stdint.h>
 #include <time.h>
 
-/* Is name a zone of the tz database (a file under TZDIR or
- * /usr/share/zoneinfo, no ".." in it)? */
+/* Is z shaped like an IANA zone name ("UTC", "America/New_York",
+ * "Etc/GMT+5"): a relative path of letters, digits, _ + -, nothing that
+ * could climb out of the zoneinfo tree? */
+bool zone_name_ok(const char *z);
+/* Is there a tz database (TZDIR, else /usr/share/zoneinfo) to check
+ * names against? */
+bool zone_database(void);
+/* Is name a zone of the tz database: well shaped and a file under it
+ * ("UTC" always is)? */
 bool zone_valid(const char *name);
 
 /* The local civil day and minute of the day of instant t in zone. */

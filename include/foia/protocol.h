@@ -16,26 +16,52 @@
  * A line longer than FOIA_MAX_LINE bytes is refused with "too_long" and the
  * connection is closed, since the rest of that line cannot be trusted.
  *
+ * Roles: every method is open to any caller allowed on the socket, except
+ * agency.add, agency.update, agency.import, holidays.import and import of
+ * a JSON backup (format json, the default), which need an admin (root,
+ * foiad's own user, access.admins or access.admin_group in foiad.conf; in
+ * user mode the owner). A member calling them gets "forbidden", naming
+ * the method:
+ *     {"code":"forbidden","message":"agency.add needs an admin (see
+ *      access.admins and access.admin_group in foiad.conf)"}
+ * and nothing changes. CSV and MuckRock imports are for members.
+ *
  * Wire conventions: dates are civil dates "YYYY-MM-DD"; timestamps are UTC
  * "YYYY-MM-DDTHH:MM:SSZ"; money is a decimal string "12.50"; absent optional
  * values are JSON null. In update params an empty string clears a field.
  *
  * Methods and their params (results are objects):
  *
- *   status          {}  -> {version, protocol, database, pid, uptime,
- *                          mode, requests, agencies, by_status:{status:n}}
+ *   status          {}  -> {version, protocol, database, pid, uptime
+ *                    (seconds), mode, requests, agencies,
+ *                    by_status:{status:n}, disk:{db, wal} (bytes of the
+ *                    database file and its write-ahead log; 0 when absent),
+ *                    outbox:{pending (waiting, sending or delivering),
+ *                    failed, last_error:{outbox:id, channel, request:
+ *                    id|null, summary, state, attempts, next_attempt_at:
+ *                    timestamp|null, error}|null (the newest pending or
+ *                    failed reminder that carries an error)},
+ *                    next_wakeup:timestamp|null (the daemon's next timer:
+ *                    a feed rewrite, a retry, the reminder plan),
+ *                    next_reminder:timestamp|null (the scheduler's next
+ *                    reminder)}. Never a password.
  *   request.file    {agencies:[code,...], subject, description?, requester?,
  *                    project?, tags?:[..], method?, tracking?, component?,
  *                    jurisdiction?, sent?, received?, expedited?:bool,
  *                    fee_waiver?:bool, fee_category?, fees_estimated?,
  *                    fees_paid?}
  *                   -> {ids:[n,...], batch:n|null}
- *   request.list    {status?:[s,..], agency?, project?, tag?, all?:bool}
- *                   -> {requests:[request,...]}
+ *   request.list    {status?:[s,..], agency?, project?, tag?, all?:bool,
+ *                    limit?:n (>= 1), offset?:n (>= 0)}
+ *                   -> {requests:[request,...], total:n, offset:n,
+ *                    limit:n|null}
  *                   each request gains next: {kind, what, due, days_left,
  *                   overdue, state} | null (its most urgent open deadline);
  *                   sorted by urgency: overdue first (most overdue first),
  *                   then by due date, then those without a deadline by id.
+ *                   A page: the requests at positions offset..offset+
+ *                   limit-1 of that order (every one when no limit);
+ *                   total counts all that match.
  *   request.show    {id, explain?:bool} -> {request, events:[event,...],
  *                    deadlines:[deadline,...], clock, exhaustion:date|null,
  *                    limitations:date|null, jurisdiction_info}
@@ -108,7 +134,8 @@
  *                    sample:{acknowledgment:n, determination:n,
  *                    on_time:n}, acknowledgment:{median, p90}|null,
  *                    determination:{median, p90}|null,
- *                    on_time_share:0..1|null, published_median:null}]}}
+ *                    on_time_share:0..1|null,
+ *                    published_median:published|null}]}}
  *                   item: {request, agency, subject, project, status}.
  *                   The deadline lists cover requests not withdrawn or
  *                   closed; overdue lists what the agency owes
@@ -123,8 +150,10 @@
  * clock; median (mean of the middle two when even) and p90 (nearest rank); on
  * time = determined on or before the determination due date. Below min_sample
  * (config report.min_sample) a statistic is null; the sample sizes are always
- * given. published_median (the agency's own, from FOIA.gov) is null until
- * agencies carry it. export          {format?:"json"|"csv" (default json)}
+ * given. published_median is what the agency published of itself (as in
+ * the agency object; null when nothing was imported for it), beside the
+ * group's own figures.
+ *   export          {format?:"json"|"csv" (default json)}
  *                   -> {format, text}
  *                   json: a complete, versioned backup of every table,
  *                   {"format":"foiad-export","version":1,"schema":n,
@@ -134,10 +163,24 @@
  *                   csv: one row per request (title, status, agency,
  *                   jurisdiction, tracking, submitted, due, done,
  *                   days_since_submitted, fees, project, tags, ...)
- *   import          {format?:"json"|"csv"|"muckrock", text, source?,
- *                    skip_bad?:bool}
+ *   upload          {data:text, upload?:token}  a part of a file too big
+ *                    for one line: without upload starts a new upload,
+ *                    with it appends data to that one, in order
+ *                   -> {upload:token, size:bytes so far}. An upload
+ *                   belongs to its connection (not_found on any other)
+ *                   and vanishes when the connection closes; at most 4
+ *                   per connection; all uploads together hold at most
+ *                   FOIA_MAX_UPLOAD bytes: the part that would pass it
+ *                   is refused (invalid) and its upload dropped. Parts
+ *                   are split between UTF-8 characters (each is a JSON
+ *                   string).
+ *   import          {format?:"json"|"csv"|"muckrock", text | upload
+ *                    (a token from upload on this connection, taken),
+ *                    source?, skip_bad?:bool}
  *                   json: restores an export of the same schema into
- *                   an empty database -> {format, restored:{table:n}};
+ *                   an empty database, or one holding only the agencies
+ *                   seeded from config (the backup's replace them)
+ *                   -> {format, restored:{table:n}};
  *                   csv, muckrock:
  *                   files requests -> {format, imported:n, ids:[..],
  *                   skipped:[{line, reason}]}; bad rows refuse the
@@ -161,12 +204,90 @@
  *                    sent_at, late:bool, created}
  *                   snooze: {id, request, date, note, state, created,
  *                    created_by}
+ *   letter          {id, kind?:"request"|"follow-up"|"appeal"|<own>}
+ *                   -> {request:id, kind, subject, text, template (the
+ *                    file used), to:{agency, name, email, portal,
+ *                    address}}  the letter rendered from the template
+ *                   <kind>.<jurisdiction>.txt, else <kind>.txt, in
+ *                   letters.templates. Default kind: request for a
+ *                   draft, appeal after denied, partially-granted or
+ *                   no-records, else follow-up. A follow-up needs a sent
+ *                   request, an appeal an adverse determination
+ *                   (conflict); a kind without a template is not_found;
+ *                   a broken template is internal, "file:line: message".
+ *   letter.send     {id, kind?, dry_run?:bool, again?:bool}  the letter
+ *                   emailed to the agency's email through the smtp
+ *                   block, with the group's addresses (the project's,
+ *                   else smtp.to) in the envelope only; answered once
+ *                   the server took it
+ *                   -> {request, kind, to, subject, message_id:"<...>",
+ *                    sent:date, event, changes:n}; recorded as an event
+ *                   {kind:"letter", field:<kind>, to:<Message-ID>,
+ *                   date, note:"emailed to <to>: <subject>"}; a request
+ *                   letter also sets sent (when empty) and method email
+ *                   and moves a draft to submitted. dry_run: -> {dry_run:
+ *                   true, request, kind, to, subject, message_id,
+ *                   message (RFC 5322 text)}, nothing sent or changed.
+ *                   conflict when the agency has no email (the message
+ *                   names its portal or postal address) or no smtp is
+ *                   configured, and for a request letter when one was
+ *                   emailed already, unless again (a second filing);
+ *                   internal when the server refused.
  *   agency.add      {code, name, parent?, jurisdiction?, email?, portal?,
- *                    address?} -> {agency}
+ *                    address?, website?} -> {agency}
  *   agency.list     {} -> {agencies:[agency,...]}
  *   agency.show     {code} -> {agency, requests:n}
  *   agency.update   {code, name?, parent?, jurisdiction?, email?, portal?,
- *                    address?} -> {agency, changes:n}
+ *                    address?, website?} -> {agency, changes:n}
+ *   agency.import   {text? (the file) | url?, source? (the file's name),
+ *                    skip_bad?:bool}  FOIA.gov's agency components: its
+ *                    JSON:API answer {"data":[{"type":"agency_component",
+ *                    "attributes":{...}},...], "included":[agency,...]}
+ *                    or a plain array of attribute objects. Attributes
+ *                    read: abbreviation (the code), title (the name),
+ *                    email (text or list; else submission_email),
+ *                    submission_web (else portal) and website (text or
+ *                    {uri}), submission_address ({organization,
+ *                    address_line1, address_line2, locality,
+ *                    administrative_area, postal_code, country_code} or
+ *                    text), request_data_simple_median_days,
+ *                    request_data_complex_median_days (numbers or
+ *                    numeric text; "" and "N/A" are none),
+ *                    request_data_year; a new agency's parent from
+ *                    relationships.agency via included (or a plain
+ *                    parent or agency.abbreviation) when the group has
+ *                    it. A known code is updated with the values given,
+ *                    a new one added (us-federal), one event per change.
+ *                    Bad components (no or invalid abbreviation, one
+ *                    that two components share, values agency.add
+ *                    refuses) refuse the whole import unless skip_bad.
+ *                    url: downloaded by foiad, following links.next
+ *                    (same host, at most 100 pages), answered when done.
+ *                   -> {added:n, updated:n, unchanged:n,
+ *                    skipped:[{index (0-based, in data), reason}],
+ *                    source}
+ *   verify          {} -> {ok:bool, events:n (whole, in order), last:id|
+ *                    null, head:hash|null (the last event's, when ok),
+ *                    problem:null|"missing"|"altered"|"no_hash",
+ *                    event:id|null (the first bad one), message}
+ *                   checks the history's hash chain: event ids run 1,
+ *                   2, 3..., and each event's hash (SHA-256, hex) is
+ *                   that of the previous event's hash and its own
+ *                   stored fields (daemon/store_chain.c gives the
+ *                   encoding). A broken chain is a result (ok:false),
+ *                   not an error. The walk goes a step per turn of
+ *                   the event loop and answers when it ends. The JSON
+ *                   export carries each hash; import refuses a history
+ *                   whose chain is broken.
+ *   backup          {} -> {token, bytes, pages}: a consistent copy of the
+ *                    database file (SQLite's online backup, a few pages
+ *                    per turn of the event loop), answered when whole;
+ *                    then, by the same user:
+ *   backup.read     {token, offset} -> {data: up to 512 KiB of the copy
+ *                    from offset, in lower-case hex, eof:bool}
+ *   backup.close    {token} -> {} (a copy idle for 2 minutes goes too)
+ * A write that finds the disk full fails with disk_full, one on a
+ * read-only database with read_only; reads go on working.
  *
  * A request object: id, batch, agency, agency_name, component, jurisdiction,
  * subject, description, requester, project, tags, method, tracking, sent,
@@ -175,7 +296,12 @@
  * days_open.
  * An event object: id, request (id or null), agency (code or null), at,
  * actor, kind, field, from, to, date, note.
- * An agency object: code, name, parent, jurisdiction, email, portal, address.
+ * An agency object: code, name, parent, jurisdiction, email, portal, address,
+ * website, published_median: published|null.
+ * published: {simple:days|null, complex:days|null, year:n|null (the fiscal
+ * year of the annual report), source (the file or URL imported)}: the
+ * median working days the agency published for its simple and complex
+ * tracks.
  * A deadline object: kind ("determination"|"expedited"|"appeal_window"|
  * "appeal_decision"|"followup"), what (human label, "FOIA response due"),
  * state ("due": upcoming or today | "overdue" | "stopped": clock stopped,
@@ -206,6 +332,7 @@
 #define FOIA_M_AGENCY_LIST    "agency.list"
 #define FOIA_M_AGENCY_SHOW    "agency.show"
 #define FOIA_M_AGENCY_UPDATE  "agency.update"
+#define FOIA_M_AGENCY_IMPORT  "agency.import"
 
 /* Deadlines, calendars and jurisdictions. */
 #define FOIA_M_REQUEST_TOLL	 "request.toll"
@@ -227,9 +354,24 @@
 /* Calendar feeds. */
 #define FOIA_M_ICS "ics"
 
+/* Files larger than a line, sent in parts (upload), and the most that all
+ * uploads together may hold. */
+#define FOIA_M_UPLOAD	"upload"
+#define FOIA_MAX_UPLOAD (512 * 1024 * 1024)
+
 /* Reminders. */
 #define FOIA_M_REMIND	 "remind"
 #define FOIA_M_REMINDERS "reminders"
+
+/* Letters. */
+#define FOIA_M_LETTER	   "letter"
+#define FOIA_M_LETTER_SEND "letter.send"
+
+/* Durability: the history's hash chain, and a copy of the database. */
+#define FOIA_M_VERIFY	    "verify"
+#define FOIA_M_BACKUP	    "backup"
+#define FOIA_M_BACKUP_READ  "backup.read"
+#define FOIA_M_BACKUP_CLOSE "backup.close"
 
 /* Error codes. The CLI maps them to exit codes (see cli/). */
 #define FOIA_E_PARSE	  "parse_error"	   /* not JSON, or not an object */
@@ -239,9 +381,12 @@
 #define FOIA_E_INVALID	  "invalid"	   /* a param is wrong */
 #define FOIA_E_NOT_FOUND  "not_found"	   /* no such request or agency */
 #define FOIA_E_CONFLICT	  "conflict"	   /* illegal transition, duplicate */
-#define FOIA_E_PERMISSION "permission_denied" /* caller may not do this */
-#define FOIA_E_INTERNAL	  "internal"	      /* storage or other failure */
-#define FOIA_E_TIMEOUT	  "timeout"	      /* client too slow */
+#define FOIA_E_PERMISSION "permission_denied" /* caller may not connect */
+#define FOIA_E_FORBIDDEN  "forbidden" /* a member calling an admin method */
+#define FOIA_E_INTERNAL	  "internal"  /* storage or other failure */
+#define FOIA_E_TIMEOUT	  "timeout"   /* client too slow */
+#define FOIA_E_DISK_FULL  "disk_full" /* a write found no room: retry later */
+#define FOIA_E_READ_ONLY  "read_only" /* the database cannot be written */
 
 /* Field limits, in bytes of UTF-8. */
 #define FOIA_MAX_CODE	     32

@@ -7,6 +7,9 @@
 # directory at the XDG default paths, found by foia without --socket.
 # sd_notify READY=1 / RELOADING=1 / STOPPING=1 to a path and an abstract
 # NOTIFY_SOCKET, and socket activation (LISTEN_FDS/LISTEN_PID, fd 3).
+# Roles, with real users run through the real foia: members file and
+# update, admins (access.admins, access.admin_group) also change agencies,
+# import holidays and restore backups; a member asking for those exits 4.
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -119,6 +122,122 @@ if ((EUID == 0)); then
 	write_config
 else
 	skip "system mode checks" "not running as root"
+fi
+
+# ------------------------------------------------------------------ roles
+# Real users: $TUSER is a member (its own group is access.group); $AUSER
+# is a member named in access.admins; $GUSER a member in access.admin_group.
+# Members read, file, update and import CSV; only admins add or change
+# agencies, import holidays or restore a backup. Refusals exit 4.
+AUSER=foiada$$
+GUSER=foiadg$$
+AGROUP=foiadag$$
+HAVE_ROLES=0
+if ((EUID == 0 && HAVE_USER)) && command -v groupadd >/dev/null &&
+	groupadd --system "$AGROUP" >/dev/null 2>&1; then
+	at_exit groupdel "$AGROUP"
+	if useradd --system --user-group --no-create-home -G "$TUSER" 		--shell /usr/sbin/nologin "$AUSER" >/dev/null 2>&1; then
+		at_exit groupdel "$AUSER"
+		at_exit userdel "$AUSER"
+		if useradd --system --user-group --no-create-home \
+			-G "$TUSER,$AGROUP" --shell /usr/sbin/nologin "$GUSER" \
+			>/dev/null 2>&1; then
+			at_exit groupdel "$GUSER"
+			at_exit userdel "$GUSER"
+			HAVE_ROLES=1
+		fi
+	fi
+fi
+if ((HAVE_ROLES)); then
+	as_user()
+	{
+		local u=$1
+		shift
+		timeout -k 2 10 setpriv --reuid="$u" --regid="$u" --init-groups \
+			-- "$BUILD/foia" --socket "$SOCK" "$@"
+	}
+	member() { as_user "$TUSER" "$@"; }
+	admin() { as_user "$AUSER" "$@"; }
+	gadmin() { as_user "$GUSER" "$@"; }
+	{
+		printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n'
+		printf 'BEGIN:VEVENT\r\nUID:pi@t\r\nDTSTART;VALUE=DATE:20250314\r\n'
+		printf 'SUMMARY:Pi Day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n'
+	} >"$T_DIR/pi.ics"
+	chmod 0644 "$T_DIR/pi.ics"
+	roles="access = { group = \"$TUSER\"; admins = [\"$AUSER\"]; admin_group = \"$AGROUP\"; };"
+	write_config "$roles"
+	ok "roles: daemon starts" start_daemon || bail_out "foiad did not start"
+
+	expect_exit 0 "member: file" -- member file --agency ICE \
+		--subject "Filed by a member" --sent 2025-03-03
+	rid=$OUT
+	expect_exit 0 "member: update" -- member update "$rid" \
+		--status acknowledged --date 2025-03-05 --tracking 2025-ICFO-9
+	expect_exit 0 "member: note" -- member note "$rid" "called the officer"
+	expect_exit 4 "member: agency add is forbidden (4)" -- member agency add \
+		XYZ --name "Made-up Agency"
+	expect_err_matches "... saying an admin is needed and where to look" \
+		"^foia: agency.add needs an admin \\(see access.admins and access.admin_group in foiad.conf\\)$"
+	expect_exit 4 "member: agency update is forbidden (4)" -- member agency \
+		update ICE --name "Renamed"
+	expect_exit 4 "member: holidays import is forbidden (4)" -- member \
+		holidays import "$T_DIR/pi.ics" --calendar us-federal
+	expect_exit 0 "root: export a backup" -- foia export
+	cp "$OUTF" "$T_DIR/roles.json"
+	chmod 0644 "$T_DIR/roles.json"
+	expect_exit 4 "member: restoring a backup is forbidden (4)" -- member \
+		import "$T_DIR/roles.json"
+	expect_err_matches "... naming the restore" \
+		'^foia: restoring a backup \(import of JSON\) needs an admin'
+	expect_exit 0 "root: export CSV" -- foia export --format csv
+	cp "$OUTF" "$T_DIR/roles.csv"
+	chmod 0644 "$T_DIR/roles.csv"
+	expect_exit 0 "member: CSV import is allowed" -- member import \
+		--format csv "$T_DIR/roles.csv"
+	expect_exit 0 "nothing a member was refused changed" -- foia agency show ICE --json
+	unlike "$(json_eval 'd["agency"]["name"]' "$OUTF")" Renamed \
+		"... ICE keeps its name"
+	expect_exit 1 "... no agency XYZ" -- foia agency show XYZ
+	expect_exit 0 "... no holiday imported" -- foia holidays --year 2025 --json
+	unlike "$OUT" "Pi Day" "... Pi Day is not a holiday"
+	ok "the refusal is logged with the user's name" grep -q \
+		"refused agency.add to $TUSER (uid $(id -u "$TUSER")): not an admin" \
+		"$DAEMON_LOG"
+
+	expect_exit 0 "admin (access.admins): agency add" -- admin agency add \
+		XYZ --name "Made-up Agency"
+	expect_exit 0 "admin: agency update" -- admin agency update XYZ \
+		--name "Made-up Agency, renamed"
+	expect_exit 0 "admin: holidays import" -- admin holidays import \
+		"$T_DIR/pi.ics" --calendar us-federal
+	expect_exit 0 "admin: file" -- admin file --agency XYZ --subject "By an admin"
+	expect_exit 0 "admin: update" -- admin update "$OUT" --tracking A-1
+	expect_exit 0 "admin (access.admin_group): agency add" -- gadmin agency \
+		add QRS --name "Another Agency"
+	expect_exit 0 "show the agency the admin added" -- foia agency show QRS --json
+	is "$(json_eval 'd["agency"]["name"]' "$OUTF")" "Another Agency" \
+		"... it is there"
+	stop_daemon
+
+	# A restore goes into an empty database: a new one, nothing seeded.
+	DB_SAVED=$DB
+	DB=$T_DIR/roles-restore.db
+	write_config "$roles" "agencies = \"$T_DIR/no-seed.conf\";"
+	ok "roles: empty daemon starts" start_daemon ||
+		bail_out "foiad did not start"
+	expect_exit 4 "member: restore into an empty database is forbidden" -- \
+		member import "$T_DIR/roles.json"
+	expect_exit 0 "admin: restore into an empty database" -- admin import \
+		"$T_DIR/roles.json"
+	expect_exit 0 "the restored request is there" -- foia show "$rid" --json
+	is "$(json_eval 'd["request"]["tracking"]' "$OUTF")" 2025-ICFO-9 \
+		"... with the member's update"
+	stop_daemon
+	DB=$DB_SAVED
+	write_config
+else
+	skip "roles checks" "needs root and useradd/groupadd"
 fi
 
 # -------------------------------------------------------------- user mode

@@ -77,7 +77,7 @@ config()
 		"reminders = { leads = [0]; time = \"00:00\"; timezone = \"UTC\"; followup_every = 14; digest = \"${1:-off}\"; };" \
 		"smtp = { url = \"smtp://127.0.0.1:$SMTP_PORT\"; from = \"foiad@example.org\"; to = [\"team@example.org\", \"editor@example.org\"]; user = \"foiad\"; password_file = \"$T_DIR/smtp.pass\"; };" \
 		"webhook = { url = \"$HOOK_URL\"; };" \
-		"calendar = { domain = \"foiad.test\"; };"
+		"calendar = { domain = \"foiad.test\"; directory = \"$T_DIR/cal\"; };"
 }
 
 # -- what the sinks got
@@ -124,6 +124,7 @@ elif what == 'mail':
                     'file': part.get_filename(),
                     'uid': str(ev['UID']),
                     'date': ev.decoded('DTSTART').isoformat(),
+                    'sequence': int(ev.get('SEQUENCE', 0)),
                     'summary': str(ev['SUMMARY'])})
             for c in cal.walk():
                 for p in c.property_items():
@@ -132,6 +133,12 @@ elif what == 'mail':
         out['rcpt'] = open(env).read().split('\n')[1:-1]
         print(json.dumps(out, sort_keys=True))
         break
+elif what == 'feedseq':
+    # The SEQUENCE of UID argv[3] in the feed file d.
+    cal = icalendar.Calendar.from_ical(open(d, 'rb').read())
+    for ev in cal.walk('VEVENT'):
+        if str(ev['UID']) == sys.argv[3]:
+            print(int(ev.get('SEQUENCE', 0)))
 elif what == 'hook':
     for name in sorted(glob.glob(os.path.join(d, '*.json'))):
         doc = json.load(open(name))
@@ -223,7 +230,7 @@ like "$TEXT" "Request: +#1, Detention contracts" "the body names the request"
 like "$TEXT" "Deadline: +FOIA response due $TODAY" "the body names the deadline"
 like "$TEXT" "See: foia show 1" "the body says how to see it"
 is "$(json_eval 'd["ics"]' <<<"$M")" \
-	"[{\"date\": \"$TODAY\", \"file\": \"foia-1-determination.ics\", \"summary\": \"ICE #1: FOIA response due\", \"uid\": \"1-determination@foiad.test\"}]" \
+	"[{\"date\": \"$TODAY\", \"file\": \"foia-1-determination.ics\", \"sequence\": 0, \"summary\": \"ICE #1: FOIA response due\", \"uid\": \"1-determination@foiad.test\"}]" \
 	"the deadline is attached as an .ics with the feed's UID"
 is "$(cat "$MAIL/auth.log" 2>/dev/null | sort -u)" foiad \
 	"foiad logged in with the password file's password"
@@ -334,6 +341,21 @@ kill -HUP "$DAEMON_PID"
 sleep 1.5
 is "$(mails "$DK")" 1 "a second reload sends no second digest"
 
+# -- the attached .ics carries the feed's SEQUENCE for the same UID
+IDM=$(foia file --agency ICE --subject "Moved deadline" --sent "$SENT" \
+	--received "$SENT" --json | json_eval 'd["ids"][0]')
+UIDM="$IDM-determination@foiad.test"
+feed_has() { [[ -f $T_DIR/cal/all.ics ]] && grep -q "^UID:$UIDM" "$T_DIR/cal/all.ics"; }
+ok "the feed publishes request $IDM" wait_for 15 feed_has
+is "$(inspect feedseq "$T_DIR/cal/all.ics" "$UIDM")" 0 "first published: SEQUENCE 0"
+foia agree "$IDM" --date "$TODAY" --reason "agreed by phone" >/dev/null
+KM=$(key_of "$IDM")
+ok "the moved deadline's reminder is emailed" wait_for 15 mail_count_is "$KM" 1
+feed_seq_is() { [[ $(inspect feedseq "$T_DIR/cal/all.ics" "$UIDM") == "$1" ]]; }
+ok "the feed moves it to SEQUENCE 1" wait_for 15 feed_seq_is 1
+is "$(inspect mail "$MAIL" "$KM" | json_eval '[(e["uid"], e["sequence"]) for e in d["ics"]]')" \
+	"[[\"$UIDM\", 1]]" "the attachment has the feed's UID and SEQUENCE"
+
 # -- stop cleanly; a restart sends nothing more
 stop_daemon
 before=$(inspect keys "$MAIL" | wc -l)/$(inspect hookkeys "$HOOK" | wc -l)
@@ -341,6 +363,12 @@ ok "daemon starts again" start_daemon
 sleep 2
 is "$(inspect keys "$MAIL" | wc -l)/$(inspect hookkeys "$HOOK" | wc -l)" \
 	"$before" "a restart delivers nothing twice"
+# Nothing due, no client: foiad sleeps in poll() until the next reminder.
+# A wake-up is a voluntary context switch; none in three seconds.
+switches() { awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$DAEMON_PID/status"; }
+s0=$(switches)
+sleep 3
+is "$(($(switches) - s0))" 0 "an idle foiad does not wake up (no polling loop)"
 stop_daemon
 
 done_testing

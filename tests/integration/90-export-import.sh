@@ -3,8 +3,12 @@
 # 90-export-import.sh: `foia export` and `foia import` end to end. A
 # database with requests, tags, a toll, a note and imported holidays is
 # exported as JSON, restored into an empty database, and exported again:
-# the two exports are the same bytes. A restore into a database that is
-# not empty is refused. The CSV export parses back (python's csv) with one
+# the two exports are the same bytes; the agencies' website and published
+# medians (from `foia agency import`) come back with them. A restore into
+# a database that holds only the agencies seeded from the configuration
+# replaces them by the backup's (again the same bytes); one into a
+# database with requests, or with agencies changed after seeding, is
+# refused and changes nothing. The CSV export parses back (python's csv) with one
 # row per request and the coordinator's columns. A MuckRock CSV with quoted
 # commas, newlines inside fields and bad rows is refused whole, naming each
 # bad row's line and reason; with --skip-bad the good rows come in, with
@@ -35,6 +39,8 @@ printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID
 expect_exit 0 "import a holiday" -- foia holidays import "$T_DIR/pi.ics" \
 	--calendar us-federal
 expect_exit 0 "a personal reminder" -- foia remind 1 --in 10d --note "chase"
+expect_exit 0 "agencies from FOIA.gov (websites, published medians)" -- \
+	foia agency import --skip-bad "$T_REPO/tests/integration/data/agency_components.json"
 
 # -- JSON export
 expect_exit 0 "export exits 0" -- foia export
@@ -50,6 +56,11 @@ is "$(json_eval 'len(d["holiday"])' "$T_DIR/a.json")" 1 \
 ok "export: the toll event" grep -q '"toll' "$T_DIR/a.json"
 is "$(json_eval 'd["snooze"][0]["note"]' "$T_DIR/a.json")" chase \
 	"export: the personal reminder"
+is "$(json_eval '[[a[k] for k in ("website", "published_median_simple",
+	"published_median_complex", "published_year", "published_source")]
+	for a in d["agency"] if a["code"] == "ICE"][0]' "$T_DIR/a.json")" \
+	'["https://www.ice.gov/foia", "23.0", "85.5", 2024, "agency_components.json"]' \
+	"export: an agency's website and published medians"
 expect_exit 0 "export again exits 0" -- foia export
 ok "export twice gives the same bytes" cmp -s "$OUTF" "$T_DIR/a.json"
 
@@ -83,10 +94,55 @@ expect_exit 0 "export the restored database" -- foia export
 ok "export, import, export: the same bytes" cmp -s "$OUTF" "$T_DIR/a.json"
 expect_exit 0 "show a restored request" -- foia show 1
 expect_out_matches "its tracking number" '2025-ICFO-1'
+expect_exit 0 "show a restored agency" -- foia agency show OBIM --json
+is "$(json_eval '[d["agency"]["website"], d["agency"]["published_median"]]' \
+	"$OUTF")" \
+	'["https://www.dhs.gov/obim", {"complex": null, "simple": 9.25, "source": "agency_components.json", "year": 2024}]' \
+	"the restored agency's website and published medians"
 expect_exit 1 "a second import is refused" -- foia import "$T_DIR/a.json"
 stop_daemon
 
-# -- a broken backup is refused whole, naming the record
+# -- restore into a database holding only the seeded agencies
+DB=$T_DIR/seeded.db
+write_config ""
+ok "seeded daemon starts" start_daemon || bail_out "foiad did not start"
+expect_exit 0 "agencies were seeded" -- foia status --json
+SEEDED=$(json_eval 'd["agencies"]' "$OUTF")
+like "$SEEDED" '^[1-9][0-9]*$' "the seed put agencies in"
+expect_exit 0 "import into the seeded database exits 0" -- \
+	foia import "$T_DIR/a.json"
+expect_out_matches "it says what it restored" '^restored: .*3 request( |$)'
+expect_exit 0 "export the restored database" -- foia export
+ok "seeded, import, export: the backup's bytes" cmp -s "$OUTF" "$T_DIR/a.json"
+expect_exit 1 "a second import is refused" -- foia import "$T_DIR/a.json"
+expect_err_matches "not empty" 'not empty'
+stop_daemon
+
+# -- a seeded database with a request, or a changed agency, is refused
+DB=$T_DIR/seeded-request.db
+ok "seeded daemon starts" start_daemon || bail_out "foiad did not start"
+expect_exit 0 "file a request" -- foia file --agency FBI --subject "one"
+expect_exit 1 "import into a seeded database with a request exits 1" -- \
+	foia import "$T_DIR/a.json"
+expect_err_matches "says it is not empty" 'not empty'
+expect_exit 0 "status" -- foia status --json
+is "$(json_eval '[d["requests"], d["agencies"]]' "$OUTF")" "[1, $SEEDED]" \
+	"the request and the seeded agencies are still there"
+stop_daemon
+DB=$T_DIR/seeded-changed.db
+ok "seeded daemon starts" start_daemon || bail_out "foiad did not start"
+expect_exit 0 "change a seeded agency" -- foia agency update FBI \
+	--website https://www.fbi.gov/foia
+expect_exit 1 "import into a seeded database with a change exits 1" -- \
+	foia import "$T_DIR/a.json"
+expect_err_matches "says it is not empty" 'not empty'
+expect_exit 0 "the change is kept" -- foia agency show FBI --json
+is "$(json_eval 'd["agency"]["website"]' "$OUTF")" https://www.fbi.gov/foia \
+	"the changed agency is untouched"
+stop_daemon
+
+# -- a broken backup is refused whole, naming the record (here in a
+# seeded database: the seed survives the failed restore)
 DB=$T_DIR/broken.db
 rm -f "$T_DIR/b.json"
 python3 -c 'import json,sys
@@ -100,7 +156,8 @@ expect_exit 1 "a bad status in a backup exits 1" -- \
 expect_err_matches "names the record and the reason" \
 	"request\\[1\\] \\(id 2\\): unknown status 'gone'"
 expect_exit 0 "status" -- foia status --json
-is "$(json_eval 'd["agencies"]' "$OUTF")" 0 "nothing was restored"
+is "$(json_eval '[d["agencies"], d["requests"]]' "$OUTF")" "[$SEEDED, 0]" \
+	"nothing was restored: the seeded agencies are as they were"
 stop_daemon
 
 # -- MuckRock CSV

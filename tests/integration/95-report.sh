@@ -6,8 +6,9 @@
 # the next 14 days; the requests ripe for suit; appeal windows; open
 # tolls; and agency performance (medians and 90th percentiles of working
 # days without tolled days, the on-time share, and statistics hidden below
-# the minimum sample). Then each format (text, markdown, csv, json, html),
-# --output, the filters and bad input; and the HTML report opened in
+# the minimum sample, and beside them the medians the agency published of
+# itself, imported with `foia agency import`). Then each format (text,
+# markdown, csv, json, html), --output, the filters and bad input; and the HTML report opened in
 # headless Chromium, whose screenshot must show a real page.
 #
 # Performance uses fixed dates in 2025, so its answers are fixed; the open
@@ -72,6 +73,14 @@ foia toll "$R11" --from "$(day '5 days ago')" --reason fees >/dev/null
 R12=$(file ICE "" "$(day '20 days ago')")
 foia update "$R12" --status withdrawn >/dev/null
 is "$R1 $R12" "1 12" "fixture: twelve requests filed"
+# DHS's own published medians, as a plain list of FOIA.gov attributes.
+cat >"$T_DIR/published.json" <<'JSON'
+[{"abbreviation": "DHS", "title": "Department of Homeland Security",
+  "request_data_year": "2024", "request_data_simple_median_days": "20.5",
+  "request_data_complex_median_days": 95}]
+JSON
+expect_exit 0 "fixture: DHS's published medians imported" -- \
+	foia agency import "$T_DIR/published.json"
 
 expect_exit 0 "report --format json" -- foia report --format json
 J=$T_DIR/report.json
@@ -120,9 +129,13 @@ is "$(json_eval "[$P[\"ICE\"][k] for k in ('acknowledgment',
 is "$(json_eval "$P[\"ICE\"][\"sample\"]" "$J")" \
 	'{"acknowledgment": 2, "determination": 2, "on_time": 2}' \
 	"ICE: the sample sizes are still given"
-is "$(json_eval '[d["performance"]["min_sample"],
-	d["performance"]["agencies"][0]["published_median"]]' "$J")" \
-	'[5, null]' "minimum sample 5; no published median yet"
+is "$(json_eval 'd["performance"]["min_sample"]' "$J")" 5 "minimum sample 5"
+is "$(json_eval "[$P[\"DHS\"][\"published_median\"][k] for k in
+	('simple', 'complex', 'year', 'source')]" "$J")" \
+	'[20.5, 95.0, 2024, "published.json"]' \
+	"DHS: its own published medians beside the group's"
+is "$(json_eval "$P[\"ICE\"][\"published_median\"]" "$J")" null \
+	"ICE: nothing published, null"
 
 # -- filters
 expect_exit 0 "--project beta" -- foia report --project beta --format json
@@ -148,16 +161,22 @@ expect_exit 0 "text" -- foia report
 expect_out_matches "text: totals" '^12 requests, 3 open$'
 expect_out_matches "text: aligned status counts" '^  granted +4$'
 expect_out_matches "text: the overdue request" "^ +#$R8  CBP "
-expect_out_matches "text: ICE hidden below the sample" '^  ICE +- +- +2 +- +- +2 +- +-$'
-expect_out_matches "text: DHS performance" '^  DHS +2\.0 +4 +5 +20\.0 +30 +5 +80% +-$'
+expect_out_matches "text: ICE hidden below the sample" '^  ICE +- +- +2 +- +- +2 +- +- +- +-$'
+expect_out_matches "text: DHS performance and published medians" \
+	'^  DHS +2\.0 +4 +5 +20\.0 +30 +5 +80% +20\.5 +95\.0 +2024$'
+expect_out_matches "text: the published columns explained" \
+	'median working days the agency itself published'
 unlike "$OUT" $'\033' "text: no color when not a terminal"
 expect_exit 0 "markdown" -- foia report --format markdown
 expect_out_matches "markdown: a heading" '^## Overdue$'
 expect_out_matches "markdown: a table row" "^\| #$R8 +\| CBP +\|"
+expect_out_matches "markdown: DHS's published medians" \
+	'^\| DHS .*\| 20\.5 +\| 95\.0 +\| 2024 +\|$'
 expect_exit 0 "csv" -- foia report --format csv
 expect_out_matches "csv: section header" '^section,Status,Requests'
 expect_out_matches "csv: a row" '^by_status,granted,4'
-expect_out_matches "csv: performance" '^performance\.agencies,DHS,2\.0,4,5,20\.0,30,5,80%,'
+expect_out_matches "csv: performance" '^performance\.agencies,DHS,2\.0,4,5,20\.0,30,5,80%,20\.5,95\.0,2024.?$'
+expect_out_matches "csv: none published is -" '^performance\.agencies,ICE,.*,-,-,-.?$'
 expect_exit 0 "json with --json" -- foia report --json
 is "$(json_eval 'd["totals"]["requests"]' "$OUTF")" 12 "--json is --format json"
 HTML=$T_DIR/report.html
@@ -167,6 +186,28 @@ like "$(cat "$HTML")" '<svg' "html: inline SVG charts"
 unlike "$(cat "$HTML")" '<script|src="http|href="http' \
 	"html: self-contained (no scripts, nothing fetched)"
 like "$(cat "$HTML")" 'today '"$TODAY" "html: the timeline marks today"
+like "$(cat "$HTML")" '<td class="n">20\.5</td><td class="n">95\.0</td><td class="n">2024</td>' \
+	"html: DHS's published medians in the performance table"
+
+# -- -o, the short alias of --output
+MD=$T_DIR/report.md
+expect_exit 0 "-o FILE" -- foia report --format markdown -o "$MD"
+expect_out_empty "-o: nothing on stdout"
+like "$(head -n 1 "$MD")" '^# FOIA status report, ' "-o: the report is in the file"
+rm -f "$MD"
+expect_exit 0 "-oFILE, option and value in one word" -- \
+	foia report -o"$MD" --format csv
+like "$(head -n 1 "$MD")" '^section,Status,Requests' "-oFILE: the file"
+expect_exit 64 "-o without a file" -- foia report -o
+expect_err_matches "-o needs a value" "option '-o' \\(--output\\) needs a value"
+expect_exit 64 "an unknown short option" -- foia report -x
+expect_err_matches "named" "unknown option '-x'"
+expect_exit 64 "-o where no option has it" -- foia list -o x
+expect_err_matches "unknown there" "unknown option '-o'"
+expect_exit 0 "help shows the alias" -- foia report --help
+expect_out_matches "-o, --output in help" '^    -o, --output <file> +write the report'
+expect_exit 0 "-h still asks for help" -- foia report -h
+expect_out_matches "-h: usage" '^usage: foia report '
 
 # -- bad input
 expect_exit 64 "unknown format" -- foia report --format pdf

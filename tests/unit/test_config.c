@@ -122,7 +122,9 @@ static void test_load_all_keys(void **state)
 			   "agencies = \"/etc/foiad/agencies.conf\";\n"
 			   "client_timeout = 45;\n"
 			   "log_level = \"debug\";\n"
-			   "access = { group = \"foia-team\"; };\n",
+			   "access = { group = \"foia-team\"; admins = "
+			   "[\"alice\", \"bob\"]; admin_group = "
+			   "\"foia-admin\"; };\n",
 			   path, sizeof(path), &cfg, &errs);
 	if (rc != 0)
 		fail_msg("refused: %s", errs.count ? errs.text[0] : "?");
@@ -134,6 +136,10 @@ static void test_load_all_keys(void **state)
 	assert_int_equal(cfg.client_timeout, 45);
 	assert_int_equal(cfg.log_level, LOG_LVL_DEBUG);
 	assert_string_equal(cfg.access_group, "foia-team");
+	assert_int_equal(cfg.naccess_admins, 2);
+	assert_string_equal(cfg.access_admins[0], "alice");
+	assert_string_equal(cfg.access_admins[1], "bob");
+	assert_string_equal(cfg.access_admin_group, "foia-admin");
 	config_clear(&cfg);
 }
 
@@ -261,7 +267,19 @@ static void test_load_unknown_setting(void **state)
 			 -1);
 	assert_int_equal(errs.count, 1);
 	expect_error(&errs, 0, path, 3,
-		     "unknown setting 'access.grop' (expected group)");
+		     "unknown setting 'access.grop' (expected group, admins "
+		     "or admin_group)");
+	expect_base(&cfg, &was);
+
+	/* admins is a list of names, not one string. */
+	assert_int_equal(load_text("admins.conf",
+				   "access = { admins = \"alice\"; };\n", path,
+				   sizeof(path), &cfg, &errs),
+			 -1);
+	assert_int_equal(errs.count, 1);
+	expect_error(&errs, 0, path, 1,
+		     "'access.admins' must be a list of user names: admins "
+		     "= [\"alice\"];");
 	expect_base(&cfg, &was);
 	config_clear(&cfg);
 }

@@ -418,7 +418,9 @@ static void test_feed_text(void **state)
 		      "CATEGORIES:us-federal\r\n");
 	/* Leads 7, 1, 0 at 09:00. */
 	assert_int_equal(count(ev, "BEGIN:VALARM"), 3);
-	expect_in(ev, "TRIGGER:-P6DT15H\r\nDESCRIPTION:ICE #1: FOIA response "
+	/* The alarm names agency and deadline (the summary names the
+	 * request): one text for many events, printed once. */
+	expect_in(ev, "TRIGGER:-P6DT15H\r\nDESCRIPTION:ICE: FOIA response "
 		      "due in 7 days\r\n");
 	expect_in(ev, "TRIGGER:-PT15H\r\n");
 	expect_in(ev, "TRIGGER:PT9H\r\n");
@@ -905,6 +907,114 @@ static void test_escaping(void **state)
 	assert_null(ical_feed_event(&e, NULL));
 }
 
+/* The writer's events are libical's, byte for byte: random texts (commas,
+ * semicolons, backslashes, line breaks, control and multi-byte characters,
+ * lines long enough to fold), dates, stamps, categories and alarms, enough
+ * distinct lines to fill the writer's memory and go past it. */
+static uint32_t rnd_state = 12345;
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return rnd_state >> 8;
+}
+
+static void random_text(char *buf, size_t cap)
+{
+	static const char *const bits[] = {"a",
+					   "Zz",
+					   " ",
+					   ",",
+					   ";",
+					   "\\",
+					   "\n",
+					   "\r\n",
+					   "\t",
+					   "\x01",
+					   "é",
+					   "€",
+					   "𝄞",
+					   ":",
+					   "\"",
+					   "ICE #12",
+					   "FOIA response due"};
+	size_t n = 0, want = rnd() % 300;
+	while (n < want) {
+		const char *b = bits[rnd() % (sizeof(bits) / sizeof(bits[0]))];
+		size_t l = strlen(b);
+		if (n + l + 1 > cap)
+			break;
+		memcpy(buf + n, b, l);
+		n += l;
+	}
+	buf[n] = '\0';
+}
+
+static void writer_matches_libical(void **state)
+{
+	(void)state;
+	static const int leads_a[] = {7, 1, 0}, leads_b[] = {30};
+	static const char *const stamps[] = {"2025-01-02T03:04:05Z",
+					     "2025-06-07T08:09:10Z",
+					     "2026-11-23T23:59:59Z"};
+	static const char *const cats_pool[] = {"cecot",    "ICE", "us-federal",
+						"a,b;c\\d", "é€",  ""};
+	struct ical_feed_writer *w = ical_feed_writer_new();
+	assert_non_null(w);
+	char uid[64], summary[1300], desc[1300], alarm[1300];
+	for (int i = 0; i < 6000; i++) {
+		const char *cats[3];
+		size_t ncats = rnd() % 4;
+		for (size_t k = 0; k < ncats; k++)
+			cats[k] = cats_pool[rnd() % 6];
+		snprintf(uid, sizeof(uid), "%d-determination@foiad.test", i);
+		random_text(summary, sizeof(summary));
+		random_text(desc, sizeof(desc));
+		random_text(alarm, sizeof(alarm));
+		struct ical_feed_alarms alarms = {rnd() % 2 ? leads_a : leads_b,
+						  rnd() % 2 ? 3 : 1,
+						  (int)(rnd() % 1440)};
+		if (alarms.leads == leads_b)
+			alarms.n = 1;
+		struct ical_feed_event e = {
+			.uid = uid,
+			/* 1978..2100: more dates than the writer keeps */
+			.date = civil_to_days(1978, 1, 1) +
+				(int32_t)(rnd() % 44000),
+			.sequence = rnd() % 5,
+			.created = stamps[rnd() % 3],
+			.changed = stamps[rnd() % 3],
+			.summary = summary,
+			.description = rnd() % 5 ? desc : NULL,
+			.categories = cats,
+			.ncategories = ncats,
+			.alarm_text = rnd() % 3
+					      ? (rnd() % 2 ? "ICE: due" : alarm)
+					      : NULL,
+		};
+		const struct ical_feed_alarms *a = rnd() % 4 ? &alarms : NULL;
+		char *want = ical_feed_event(&e, a);
+		char *got = ical_feed_writer_event(w, &e, a);
+		assert_non_null(want);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+	}
+	/* A malformed stamp is refused by both, first seen or not. */
+	struct ical_feed_event bad = {.uid = "x@y",
+				      .date = 20000,
+				      .created = "2025-01-02T03:04:05Z",
+				      .changed = "2025-01-02 03:04:05",
+				      .summary = "s"};
+	assert_null(ical_feed_event(&bad, NULL));
+	assert_null(ical_feed_writer_event(w, &bad, NULL));
+	assert_null(ical_feed_writer_event(w, &bad, NULL));
+	bad.changed = "2025-01-02T03:04:05Z";
+	bad.created = "yesterday";
+	assert_null(ical_feed_writer_event(w, &bad, NULL));
+	ical_feed_writer_free(w);
+}
+
 /* --- configuration ------------------------------------------------------- */
 
 static int load(const char *text, struct config *cfg,
@@ -1008,9 +1118,11 @@ static void test_config(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_feed_text),     T(test_sequence),   T(test_open_toll),
-		T(test_project_files), T(test_file_names), T(test_failures),
-		T(test_method_ics),    T(test_escaping),   T(test_config),
+		T(test_feed_text),  T(test_sequence),
+		T(test_open_toll),  T(test_project_files),
+		T(test_file_names), T(test_failures),
+		T(test_method_ics), T(test_escaping),
+		T(test_config),	    cmocka_unit_test(writer_matches_libical),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

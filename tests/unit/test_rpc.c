@@ -1587,12 +1587,14 @@ static void test_agency_add(void **state)
 			 "portal", "https://eoir.example.gov/foia", "address",
 			 "5107 Leesburg Pike\nFalls Church, VA 22041"));
 	json_t *a = get(r, "agency");
-	static const char *const keys[] = {"code",	   "name",  "parent",
-					   "jurisdiction", "email", "portal",
-					   "address"};
+	static const char *const keys[] = {
+		"code",	  "name",    "parent",	"jurisdiction",	   "email",
+		"portal", "address", "website", "published_median"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		get(a, keys[i]);
 	assert_int_equal(json_object_size(a), sizeof(keys) / sizeof(keys[0]));
+	assert_true(json_is_null(get(a, "website")));
+	assert_true(json_is_null(get(a, "published_median")));
 	expect_str(a, "code", "EOIR");
 	expect_str(a, "name", "Executive Office for Immigration Review");
 	expect_str(a, "parent", "DOJ");

@@ -375,6 +375,13 @@ static void test_zone_valid_and_stamps(void **state)
 	assert_false(zone_valid("/etc/localtime"));
 	assert_false(zone_valid("Nowhere/Atlantis"));
 	assert_false(zone_valid("America/New York"));
+	/* The shape alone, as config.c checks it without a tz database. */
+	assert_true(zone_name_ok("Etc/GMT+5"));
+	assert_true(zone_name_ok("America/Argentina/Buenos_Aires"));
+	assert_false(zone_name_ok("America/"));
+	assert_false(zone_name_ok("-05:00"));
+	assert_false(zone_name_ok("a/../b"));
+	assert_false(zone_name_ok(NULL));
 	zone_utc_stamp(utc("2025-03-31T13:05:09Z"), buf, sizeof(buf));
 	assert_string_equal(buf, "2025-03-31T13:05:09Z");
 	assert_false(zone_parse_stamp("2025-03-31 13:05:09Z", &t));

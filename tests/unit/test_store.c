@@ -194,15 +194,15 @@ static void test_newer_schema_refused(void **state)
 	(void)state;
 	char path[PATH_MAX], err[512] = "", want[PATH_MAX + 200];
 	tmp_path(path, sizeof(path), "newer.db");
-	raw_exec(path, "PRAGMA user_version = 7");
+	raw_exec(path, "PRAGMA user_version = 99");
 	assert_null(store_open(path, err, sizeof(err)));
 	snprintf(want, sizeof(want),
-		 "database '%s' has schema version 7, newer than this foiad "
+		 "database '%s' has schema version 99, newer than this foiad "
 		 "supports (%d); upgrade foiad",
 		 path, store_schema_version());
 	assert_string_equal(err, want);
 	/* Refused without touching it. */
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 7);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 99);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema"),
 			 0);
 }

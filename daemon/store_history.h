@@ -1,0 +1,49 @@
+/*
+ * store_history.h: reading many requests and their histories in one pass,
+ * for the methods that derive every request's clocks at once (report,
+ * deadlines, request.list).
+ *
+ * Reading each request's history with a query of its own costs a query
+ * per request: at 100,000 requests that is most of a report. Here one
+ * statement streams the clock events (the kinds the deadline engine reads)
+ * of every request ordered by request id, and the caller, walking its
+ * requests in ascending id order too, takes each request's events as it
+ * comes to it: a merge of two ordered streams. Requests are streamed the
+ * same way, with their tags merged in from a third ordered statement.
+ *
+ * Strings handed to callbacks are borrowed from SQLite and valid only
+ * during the callback: copy what you keep.
+ */
+#ifndef FOIAD_STORE_HISTORY_H
+#define FOIAD_STORE_HISTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct store_history;
+
+/* Open a stream over the clock events (status, toll, toll-end, extension,
+ * agreed) of every request. Returns a store rc. */
+int store_history_open(struct store *st, struct store_history **out);
+/* Call cb for each clock event of request_id, oldest first, filling id,
+ * request_id, at, kind, field, new_value and date. Successive calls must
+ * name ascending request ids; events of requests skipped are passed over.
+ * A nonzero cb return stops and is returned. */
+int store_history_take(struct store_history *h, int64_t request_id,
+		       int (*cb)(const struct event *, void *), void *arg);
+void store_history_close(struct store_history *h);
+
+/* Call cb for each request matching f (NULL: all), in id order, every
+ * column filled; with tags, the tags too (sorted). A nonzero cb return
+ * stops the walk and is returned. */
+int store_request_scan(struct store *st, const struct request_filter *f,
+		       bool tags, int (*cb)(const struct request *, void *),
+		       void *arg);
+
+/* A large write ahead (on) or done (off): a page cache big enough that a
+ * long transaction is not spilled to disk page by page. */
+int store_bulk(struct store *st, bool on);
+
+#endif
