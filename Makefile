@@ -235,6 +235,9 @@ bench-run: $(BENCH_BIN) $(BUILD)/foiad $(BUILD)/foia $(BUILD)/bin/loadclient
 	    LOAD_OUT=$$out/load.out tests/load/run >$$out/load.tap 2>&1 || \
 	    echo "  the load test failed: see $(BUILD)/bench-out/load.tap"; \
 	grep -E '^(not ok|# (latency_|memory))' $$out/load.tap; \
+	echo "tests/bench/bench_wakeups.sh:"; \
+	BUILD=$(BUILD) tests/bench/bench_wakeups.sh >$$out/wakeups.out 2>&1; \
+	cat $$out/wakeups.out; \
 	echo; tests/bench/table $$out/*.out; \
 	rm -rf $(BUILD)/bench-out; mv $$out $(BUILD)/bench-out
 

@@ -371,7 +371,7 @@ int main(void)
 	       "each) in %.2f s, %.0f events/s, %.1f MB\n",
 	       events, REQUESTS, PER_REQUEST, c, (double)events / c,
 	       (double)bytes / 1e6);
-	printf("FIGURE feed_writer_300k %.2f s target -\n", c);
+	printf("FIGURE feed_writer_300k %.2f s target 2\n", c);
 	unlink(path);
 
 	if (pyn > events)
