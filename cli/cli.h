@@ -23,8 +23,10 @@
  * a bad value caught here, EX_UNAVAILABLE (69) when foiad cannot be reached,
  * EX_NOPERM (77) when foiad says permission_denied (not allowed on the
  * socket at all), EXIT_FORBIDDEN when foiad says forbidden (a member asking
- * for what only an admin may do), and EXIT_REFUSED for any other refusal
- * (or a local failure such as running out of memory).
+ * for what only an admin may do), EX_TEMPFAIL (75) when foiad could not
+ * write (disk_full, read_only: nothing changed, try again later), and
+ * EXIT_REFUSED for any other refusal (or a local failure such as running
+ * out of memory).
  */
 #define EXIT_REFUSED   1
 #define EXIT_FORBIDDEN 4

@@ -232,6 +232,10 @@ static int error_reply(const json_t *error)
 		return EX_NOPERM;
 	if (code && strcmp(code, FOIA_E_FORBIDDEN) == 0)
 		return EXIT_FORBIDDEN;
+	/* Nothing was written; the same command may work later. */
+	if (code && (strcmp(code, FOIA_E_DISK_FULL) == 0 ||
+		     strcmp(code, FOIA_E_READ_ONLY) == 0))
+		return EX_TEMPFAIL;
 	return EXIT_REFUSED;
 }
 

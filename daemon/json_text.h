@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct text {
 	char *p;
@@ -26,23 +27,55 @@ struct text {
 struct entry {
 	long long key; /* sorted by key (desc when the section says), then id */
 	int64_t id;
+	size_t block; /* in sec->blocks, or sec->nblocks: in sec->t */
 	size_t off, len;
 };
 
+/* A section's items are written into blocks of SECTION_BLOCK bytes (the
+ * first grows to that size): a full block is put aside, never moved, so a
+ * section of many megabytes is not copied over and over as it grows. */
 struct section {
-	struct text t;
+	struct text t; /* the block being written */
+	char **blocks; /* full ones */
+	size_t nblocks, cap_blocks;
 	struct entry *v;
 	size_t n, cap;
 	int order;    /* 1: key ascending, -1: descending, 0: as added */
-	size_t start; /* of the item being written */
+	size_t start; /* of the item being written, in t */
 };
 
-void t_put(struct text *t, const char *s, size_t n);
-void t_raw(struct text *t, const char *s);
+/* Room for n more bytes (and the NUL) without growing again. */
+void t_reserve(struct text *t, size_t n);
+void t_put_grow(struct text *t, const char *s, size_t n);
+/* Append n bytes of s. Inline: a report writes millions of small
+ * pieces, most of them into room already there. */
+static inline void t_put(struct text *t, const char *s, size_t n)
+{
+	if (t->cap - t->len > n) {
+		memcpy(t->p + t->len, s, n);
+		t->len += n;
+		t->p[t->len] = '\0';
+	} else {
+		t_put_grow(t, s, n);
+	}
+}
+static inline void t_raw(struct text *t, const char *s)
+{
+	t_put(t, s, strlen(s));
+}
+
 /* s as a JSON string, null for NULL. */
 void t_str(struct text *t, const char *s);
-/* ,"key": */
-void t_key(struct text *t, const char *key);
+
+/* ,"key": (inline, so a constant key's length is known when compiled) */
+static inline void t_key(struct text *t, const char *key)
+{
+	size_t n = strlen(key);
+	t_reserve(t, n + 4);
+	t_put(t, ",\"", 2);
+	t_put(t, key, n);
+	t_put(t, "\":", 2);
+}
 void t_int(struct text *t, long long v);
 void t_bool(struct text *t, bool b);
 /* "YYYY-MM-DD", or null when !has. */
@@ -56,6 +89,8 @@ int section_end(struct section *sec, long long key, int64_t id);
 void section_out(struct text *out, const char *name, struct section *sec);
 /* [items in order] onto out (sorting the section). */
 void section_array(struct text *out, struct section *sec);
+/* How many bytes section_out adds for name and sec. */
+size_t section_out_len(const char *name, const struct section *sec);
 void section_free(struct section *sec);
 
 #endif

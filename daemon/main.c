@@ -177,11 +177,21 @@ static void open_database(struct daemon *d)
 	umask(old);
 	if (!d->store)
 		fatalx("%s", err);
+	/* Reads are still worth serving; writes say why they are refused,
+	 * and work again once the database is writable (store_begin). */
+	if (store_readonly(d->store))
+		log_warnx("the database '%s' is read-only for foiad: serving "
+			  "reads, refusing writes until it is writable again",
+			  d->cfg.database);
 }
 
 static void seed(struct daemon *d)
 {
 	struct config_errors errs = {0};
+	if (store_readonly(d->store)) {
+		log_debug("database read-only: agency seed not applied");
+		return;
+	}
 	if (!d->cfg.agencies || access(d->cfg.agencies, R_OK) < 0) {
 		log_debug("no agency seed file at '%s'",
 			  d->cfg.agencies ? d->cfg.agencies : "(none)");

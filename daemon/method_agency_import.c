@@ -597,30 +597,6 @@ static json_t *components_of(json_t *doc)
 	return NULL;
 }
 
-/* "component 3: no title; component 7: ..." for the first few. */
-static void bad_summary(json_t *bad, char *out, size_t len)
-{
-	size_t i, o = 0;
-	json_t *b;
-	out[0] = '\0';
-	json_array_foreach(bad, i, b)
-	{
-		if (i == 5) {
-			snprintf(out + o, len - o, "; and %zu more",
-				 json_array_size(bad) - 5);
-			return;
-		}
-		int k = snprintf(
-			out + o, len - o, "%scomponent %lld: %s", i ? "; " : "",
-			(long long)json_integer_value(
-				json_object_get(b, "index")),
-			json_string_value(json_object_get(b, "reason")));
-		if (k < 0 || (size_t)k >= len - o)
-			return;
-		o += (size_t)k;
-	}
-}
-
 /* Mark every component whose code another one of the file shares. */
 static int find_clashes(struct agency_import *w, struct given *g, bool *ok,
 			size_t n)
@@ -693,7 +669,8 @@ static int import_doc(struct agency_import *w, json_t *doc, json_t *comps)
 		goto out;
 	}
 	if (json_array_size(w->bad) > 0 && !w->skip_bad) {
-		bad_summary(w->bad, summary, sizeof(summary));
+		bad_rows_summary(w->bad, "component", "index", summary,
+				 sizeof(summary));
 		call_error(c, FOIA_E_INVALID,
 			   "%s (%zu bad components; nothing imported; "
 			   "--skip-bad imports the rest)",
@@ -914,38 +891,12 @@ static void agency_fetched(void *arg, int ok, long http_status,
 	job_free(job);
 }
 
-/* Only http and https, to somewhere, without spaces or controls. */
-static int check_fetch_url(struct call *c, const char *url)
-{
-	size_t n = strlen(url), scheme = 0;
-	if (n > FOIA_MAX_URL)
-		return call_error(c, FOIA_E_INVALID, "url over %d bytes",
-				  FOIA_MAX_URL);
-	if (strncasecmp(url, "http://", 7) == 0)
-		scheme = 7;
-	else if (strncasecmp(url, "https://", 8) == 0)
-		scheme = 8;
-	if (!scheme || url[scheme] == '\0' || url[scheme] == '/')
-		return call_error(c, FOIA_E_INVALID,
-				  "url '%.64s' is not an http or https URL "
-				  "with a host",
-				  url);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)url[i] <= ' ' ||
-		    (unsigned char)url[i] >= 0x7f)
-			return call_error(c, FOIA_E_INVALID,
-					  "url '%.64s' has a space or a "
-					  "character not allowed in a URL",
-					  url);
-	return 0;
-}
-
 /* Start fetching a page of the job; agency_fetched takes it from there.
  * 0, or -1 with the error in c (the job is the caller's then). */
 static int fetch_page(struct call *c, struct agency_job *job, const char *url)
 {
 	char err[256];
-	if (check_fetch_url(c, url) < 0)
+	if (check_url(c, url) < 0)
 		return -1;
 	if (fetch_start(url, AGENCY_IMPORT_MAX_BYTES, AGENCY_IMPORT_TIMEOUT_S,
 			agency_fetched, job, err, sizeof(err)) < 0)
@@ -959,17 +910,8 @@ static int fetch_page(struct call *c, struct agency_job *job, const char *url)
 
 static int import_url(struct call *c, const char *url, bool skip_bad)
 {
-	if (check_fetch_url(c, url) < 0)
+	if (call_may_download(c, url, "the file as 'text'") < 0)
 		return -1;
-	if (!c->token.server)
-		return call_error(c, FOIA_E_INVALID,
-				  "this caller cannot wait for a download; "
-				  "send the file as 'text'");
-	if (fetch_running() >= FETCH_MAX_TRANSFERS)
-		return call_error(c, FOIA_E_CONFLICT,
-				  "%d downloads are running already; try "
-				  "again later",
-				  FETCH_MAX_TRANSFERS);
 	struct agency_job *job = calloc(1, sizeof(*job));
 	if (job) {
 		job->d = c->d;

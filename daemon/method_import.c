@@ -102,37 +102,6 @@ static int calendar_param(struct call *c, json_t *params, const char **out)
 	return 0;
 }
 
-/* Only http and https, to somewhere, without spaces or controls. */
-static int check_url(struct call *c, const char *url)
-{
-	char ex[64];
-	size_t n = strlen(url), scheme;
-	if (n > FOIA_MAX_URL)
-		return call_error(c, FOIA_E_INVALID, "url over %d bytes",
-				  FOIA_MAX_URL);
-	if (strncasecmp(url, "http://", 7) == 0)
-		scheme = 7;
-	else if (strncasecmp(url, "https://", 8) == 0)
-		scheme = 8;
-	else
-		return call_error(c, FOIA_E_INVALID,
-				  "url '%s' must start with http:// or "
-				  "https://",
-				  excerpt(url, ex));
-	if (url[scheme] == '\0' || url[scheme] == '/')
-		return call_error(c, FOIA_E_INVALID, "url '%s' has no host",
-				  excerpt(url, ex));
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)url[i];
-		if (ch <= ' ' || ch >= 0x7f)
-			return call_error(c, FOIA_E_INVALID,
-					  "url '%s' has a space or a "
-					  "character not allowed in a URL",
-					  excerpt(url, ex));
-	}
-	return 0;
-}
-
 /*
  * Store the days new to the calendar, with an event, in one transaction;
  * then rebuild the calendars. url is where the days came from (NULL for
@@ -272,17 +241,8 @@ static void import_fetched(void *arg, int ok, long http_status,
 static int import_url(struct call *c, const char *calendar, const char *url)
 {
 	char err[256];
-	if (check_url(c, url) < 0)
+	if (call_may_download(c, url, "the calendar as 'ics'") < 0)
 		return -1;
-	if (!c->token.server)
-		return call_error(c, FOIA_E_INVALID,
-				  "this caller cannot wait for a download; "
-				  "send the calendar as 'ics'");
-	if (fetch_running() >= FETCH_MAX_TRANSFERS)
-		return call_error(c, FOIA_E_CONFLICT,
-				  "%d downloads are running already; try "
-				  "again later",
-				  FETCH_MAX_TRANSFERS);
 	struct import_job *job = calloc(1, sizeof(*job));
 	if (job) {
 		job->d = c->d;

@@ -870,30 +870,6 @@ fail:
 	return -1;
 }
 
-/* "line 3: unknown status 'gone'; line 7: ..." for the first few. */
-static void bad_summary(json_t *bad, char *out, size_t len)
-{
-	size_t i, o = 0;
-	json_t *b;
-	out[0] = '\0';
-	json_array_foreach(bad, i, b)
-	{
-		if (i == 5) {
-			snprintf(out + o, len - o, "; and %zu more",
-				 json_array_size(bad) - 5);
-			return;
-		}
-		int k = snprintf(
-			out + o, len - o, "%sline %lld: %s", i ? "; " : "",
-			(long long)json_integer_value(
-				json_object_get(b, "line")),
-			json_string_value(json_object_get(b, "reason")));
-		if (k < 0 || (size_t)k >= len - o)
-			return;
-		o += (size_t)k;
-	}
-}
-
 static int import_csv(struct call *c, enum csv_kind kind, const char *text,
 		      size_t len, const char *source, bool skip_bad,
 		      json_t **result)
@@ -930,7 +906,8 @@ static int import_csv(struct call *c, enum csv_kind kind, const char *text,
 		goto out;
 	}
 	if (json_array_size(w.bad) > 0 && !skip_bad) {
-		bad_summary(w.bad, summary, sizeof(summary));
+		bad_rows_summary(w.bad, "line", "line", summary,
+				 sizeof(summary));
 		call_error(c, FOIA_E_INVALID,
 			   "%s (%zu bad rows; nothing imported; --skip-bad "
 			   "imports the rest)",

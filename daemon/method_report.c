@@ -2,7 +2,7 @@
  * method_report.c: the `report` method, the group status report in one
  * object (its shape is documented in include/foia/protocol.h).
  *
- * The counts come from SQL GROUP BY queries (store_report.c). The other
+ * The counts come from one SQL GROUP BY query (store_report.c). The other
  * sections need the deadline engine, which works from a request's history:
  * each covered request is loaded once with its events, its clocks derived
  * as everywhere else (request_deadlines), and it then feeds the sections
@@ -22,6 +22,7 @@
 #include "method_util.h"
 #include "methods.h"
 #include "report_stats.h"
+#include "rpc.h"
 #include "store_report.h"
 #include "validate.h"
 
@@ -607,14 +608,21 @@ int method_report(struct call *c, json_t *params, json_t **result)
 	/* The small members as jansson prints them, then the sections. */
 	char *head = json_dumps(res, JSON_COMPACT);
 	struct text t = {0};
+	static const char *const names[] = {"overdue",	     "upcoming",
+					    "ripe_for_suit", "appeal_windows",
+					    "tolls_open",    "open"};
+	struct section *const secs[] = {&w.overdue, &w.upcoming, &w.ripe,
+					&w.appeals, &w.tolls,	 &w.open};
 	if (head && head[0] == '{' && strlen(head) >= 2) {
+		/* One buffer of the reply's size, with room for rpc's
+		 * envelope: no growing, no copy of it afterwards. */
+		size_t size = strlen(head) + RPC_RAW_ROOM;
+		for (size_t i = 0; i < 6; i++)
+			size += section_out_len(names[i], secs[i]);
+		t_reserve(&t, size);
 		t_put(&t, head, strlen(head) - 1); /* without its '}' */
-		section_out(&t, "overdue", &w.overdue);
-		section_out(&t, "upcoming", &w.upcoming);
-		section_out(&t, "ripe_for_suit", &w.ripe);
-		section_out(&t, "appeal_windows", &w.appeals);
-		section_out(&t, "tolls_open", &w.tolls);
-		section_out(&t, "open", &w.open);
+		for (size_t i = 0; i < 6; i++)
+			section_out(&t, names[i], secs[i]);
 		t_put(&t, "}", 1);
 	}
 	free(head);

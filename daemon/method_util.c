@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "fetch.h"
 #include "foia/civil.h"
 #include "foia/protocol.h"
 #include "log.h"
@@ -110,11 +112,12 @@ int store_failure(struct call *c, int rc, const char *doing)
 		return call_error(c, FOIA_E_DISK_FULL,
 				  "cannot %s: the disk is full", doing);
 	case STORE_READONLY:
-		log_warnx("cannot %s: the database is read-only (%s)", doing,
-			  msg);
+		log_warnx("cannot %s: the database is read-only for foiad: %s",
+			  doing, msg);
 		return call_error(c, FOIA_E_READ_ONLY,
-				  "cannot %s: the database is read-only",
-				  doing);
+				  "cannot %s: the database is read-only for "
+				  "foiad: %s",
+				  doing, msg);
 	case STORE_BUSY:
 		return call_error(c, FOIA_E_INTERNAL,
 				  "cannot %s: the database is locked", doing);
@@ -216,4 +219,88 @@ json_t *agency_to_json(const struct agency *a)
 			 "address", opt_string(a->address), "website",
 			 opt_string(a->website), "published_median",
 			 agency_published_json(a));
+}
+
+void bad_rows_summary(json_t *bad, const char *what, const char *key, char *out,
+		      size_t len)
+{
+	size_t i, o = 0;
+	json_t *b;
+	out[0] = '\0';
+	json_array_foreach(bad, i, b)
+	{
+		if (i == 5) {
+			snprintf(out + o, len - o, "; and %zu more",
+				 json_array_size(bad) - 5);
+			return;
+		}
+		int k = snprintf(
+			out + o, len - o, "%s%s %lld: %s", i ? "; " : "", what,
+			(long long)json_integer_value(json_object_get(b, key)),
+			json_string_value(json_object_get(b, "reason")));
+		if (k < 0 || (size_t)k >= len - o)
+			return;
+		o += (size_t)k;
+	}
+}
+
+/* At most 48 bytes of s, cut between characters, with "..." when cut. */
+static const char *url_excerpt(const char *s, char buf[64])
+{
+	size_t n = strlen(s);
+	if (n <= 48)
+		return s;
+	n = 48;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	memcpy(buf + n, "...", 4);
+	return buf;
+}
+
+int check_url(struct call *c, const char *url)
+{
+	char ex[64];
+	size_t n = strlen(url), scheme;
+	if (n > FOIA_MAX_URL)
+		return call_error(c, FOIA_E_INVALID, "url over %d bytes",
+				  FOIA_MAX_URL);
+	if (strncasecmp(url, "http://", 7) == 0)
+		scheme = 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		scheme = 8;
+	else
+		return call_error(c, FOIA_E_INVALID,
+				  "url '%s' must start with http:// or "
+				  "https://",
+				  url_excerpt(url, ex));
+	if (url[scheme] == '\0' || url[scheme] == '/')
+		return call_error(c, FOIA_E_INVALID, "url '%s' has no host",
+				  url_excerpt(url, ex));
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)url[i];
+		if (ch <= ' ' || ch >= 0x7f)
+			return call_error(c, FOIA_E_INVALID,
+					  "url '%s' has a space or a "
+					  "character not allowed in a URL",
+					  url_excerpt(url, ex));
+	}
+	return 0;
+}
+
+int call_may_download(struct call *c, const char *url, const char *instead)
+{
+	if (check_url(c, url) < 0)
+		return -1;
+	if (!c->token.server)
+		return call_error(c, FOIA_E_INVALID,
+				  "this caller cannot wait for a download; "
+				  "send %s",
+				  instead);
+	if (fetch_running() >= FETCH_MAX_TRANSFERS)
+		return call_error(c, FOIA_E_CONFLICT,
+				  "%d downloads are running already; try "
+				  "again later",
+				  FETCH_MAX_TRANSFERS);
+	return 0;
 }

@@ -46,4 +46,18 @@ json_t *agency_to_json(const struct agency *a);
  * JSON null when it published neither. */
 json_t *agency_published_json(const struct agency *a);
 
+/* The first five of an import's refused rows, "line 3: unknown status
+ * 'gone'; line 7: ...; and 4 more", into out: each row of bad is an object
+ * with the number under key and a "reason"; what names the number. */
+void bad_rows_summary(json_t *bad, const char *what, const char *key, char *out,
+		      size_t len);
+
+/* Only http and https, to a host, without spaces or controls: 0, or -1
+ * with the error in c. */
+int check_url(struct call *c, const char *url);
+/* check_url, and this caller can wait for a download (it came through the
+ * server; else it is told to send instead, "the file as 'text'") and there is
+ * room for one more transfer. */
+int call_may_download(struct call *c, const char *url, const char *instead);
+
 #endif

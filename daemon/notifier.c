@@ -542,7 +542,12 @@ static void on_timer(struct daemon *d, void *arg)
 int notifier_init(struct daemon *d)
 {
 	int64_t retried = 0, failed = 0;
-	if (store_outbox_recover(d->store, &retried, &failed) != STORE_OK) {
+	int rc = store_outbox_recover(d->store, &retried, &failed);
+	if (rc == STORE_READONLY && store_readonly(d->store)) {
+		/* Nothing is sent meanwhile (sending writes); the rows are
+		 * recovered at the next start on a writable database. */
+		log_warnx("outbox: not recovered, the database is read-only");
+	} else if (rc != STORE_OK) {
 		log_warnx("outbox: %s", store_errmsg(d->store));
 		return -1;
 	}

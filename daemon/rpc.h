@@ -45,9 +45,12 @@ struct call {
 	struct rpc_token token;
 	/* A handler whose result is too large to build as a JSON tree
 	 * cheaply (report) may instead leave *result NULL and put the
-	 * result's JSON text here (malloc'd; rpc frees it). */
+	 * result's JSON text here (malloc'd; rpc frees it). The reply line
+	 * is made in its buffer: RPC_RAW_ROOM spare bytes after the text
+	 * spare a reallocation. */
 	char *raw;
 };
+#define RPC_RAW_ROOM 64
 
 /* Record an error for the reply; returns -1 so handlers can
  * `return call_error(...)`. */

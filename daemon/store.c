@@ -7,34 +7,49 @@
  * statements, and maps SQLite result codes to enum store_rc. The row-level
  * work lives in store_agency.c, store_request.c and store_event.c; their
  * shared helpers are defined here and declared in store_impl.h.
+ *
+ * A database foiad may not write (file, directory or file system) is
+ * opened read-only instead of refused, and a write on it first reopens it
+ * for writing when it has become writable (reopen_writable): reads never
+ * stop, writes fail with STORE_READONLY only while it really is read-only.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "foia/protocol.h"
+#include "log.h"
 #include "store_chain.h"
 #include "store_impl.h"
+
+/* Whether a failure says the file, its directory or its file system may
+ * not be written: SQLite says "unable to open database file" for those,
+ * and the errno behind it tells. Sets *sys to that errno (0: none). */
+static bool readonly_failure(sqlite3 *db, int rc, const char *path, int *sys)
+{
+	*sys = db ? sqlite3_system_errno(db) : 0;
+	if (*sys != EROFS && *sys != EACCES && *sys != EPERM &&
+	    access(path, W_OK) < 0 && (errno == EROFS || errno == EACCES))
+		*sys = errno;
+	return (rc & 0xff) == SQLITE_READONLY || *sys == EROFS ||
+	       *sys == EACCES || *sys == EPERM;
+}
 
 void store_open_error(sqlite3 *db, int rc, const char *path, char *err,
 		      size_t errlen)
 {
+	int sys;
 	if ((rc & 0xff) == SQLITE_NOTADB) {
 		snprintf(err, errlen, "'%s' is not a SQLite database", path);
 		return;
 	}
-	/* SQLite says "unable to open database file" for a file or
-	 * directory it may not write; the operator needs to know which. */
-	int sys = db ? sqlite3_system_errno(db) : 0;
-	if (sys != EROFS && sys != EACCES && sys != EPERM &&
-	    access(path, W_OK) < 0 && (errno == EROFS || errno == EACCES))
-		sys = errno;
-	if ((rc & 0xff) == SQLITE_READONLY || sys == EROFS || sys == EACCES ||
-	    sys == EPERM) {
+	/* The operator needs to know which. */
+	if (readonly_failure(db, rc, path, &sys)) {
 		snprintf(err, errlen,
 			 "cannot open database '%s': it or its directory is "
 			 "read-only for foiad (%s)",
@@ -66,25 +81,16 @@ static int pragma_text(sqlite3 *db, const char *sql, char *buf, size_t len)
 	return rc;
 }
 
-struct store *store_open(const char *path, char *err, size_t errlen)
+/* The settings every connection gets: extended codes (they tell a NOTADB
+ * or a FOREIGNKEY apart in messages; store_map_rc looks only at the
+ * primary code), a busy timeout and foreign keys, which the schema relies
+ * on: a SQLite built without them would silently accept dangling
+ * references. */
+static int connect_setup(struct store *st, const char *path, char *err,
+			 size_t errlen)
 {
 	char value[32];
-	struct store *st = calloc(1, sizeof(*st));
-	if (!st) {
-		snprintf(err, errlen,
-			 "cannot open database '%s': out of memory", path);
-		return NULL;
-	}
-	int rc = sqlite3_open_v2(path, &st->db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-				 NULL);
-	if (rc != SQLITE_OK) {
-		store_open_error(st->db, rc, path, err, errlen);
-		goto fail;
-	}
-	/* Extended codes tell a NOTADB or a FOREIGNKEY apart in messages;
-	 * store_map_rc looks only at the primary code. */
-	rc = sqlite3_extended_result_codes(st->db, 1);
+	int rc = sqlite3_extended_result_codes(st->db, 1);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(st->db, 5000);
 	if (rc == SQLITE_OK)
@@ -95,20 +101,40 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 				 sizeof(value));
 	if (rc != SQLITE_OK) {
 		store_open_error(st->db, rc, path, err, errlen);
-		goto fail;
+		return STORE_ERROR;
 	}
-	/* The schema relies on foreign keys; a SQLite built without them
-	 * would silently accept dangling references. */
 	if (strcmp(value, "1") != 0) {
 		snprintf(err, errlen,
 			 "cannot open database '%s': this SQLite does not "
 			 "enforce foreign keys",
 			 path);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* Open st->db for writing, in WAL mode, migrated. STORE_READONLY when the
+ * file, its directory or its file system cannot be written (err says so),
+ * STORE_ERROR for anything else. */
+static int connect_writable(struct store *st, const char *path, int create,
+			    char *err, size_t errlen)
+{
+	char value[32];
+	int sys;
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | create,
+				 NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	/* SQLite quietly falls back to reading a file it may not write. */
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		rc = SQLITE_READONLY;
 		goto fail;
 	}
+	if (connect_setup(st, path, err, errlen) != STORE_OK)
+		return STORE_ERROR;
 	/* Refuse a newer schema before changing anything in the file. */
 	if (store_migrate(st, path, false, err, errlen) != STORE_OK)
-		goto fail;
+		return STORE_ERROR;
 	/* WAL lets readers run beside the writer. ":memory:" answers
 	 * "memory", which is fine. */
 	rc = pragma_text(st->db, "PRAGMA journal_mode = WAL", value,
@@ -116,11 +142,175 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL,
 				  NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if (store_migrate(st, path, true, err, errlen) != STORE_OK)
+		return STORE_ERROR;
+	return STORE_OK;
+fail:
+	store_open_error(st->db, rc, path, err, errlen);
+	return readonly_failure(st->db, rc, path, &sys) ? STORE_READONLY
+							: STORE_ERROR;
+}
+
+/* False when path exists and may not be written, or its directory may
+ * not (SQLite creates the -wal and -shm files there); errno says why. A
+ * file not there yet counts as writable: opening creates it. */
+static bool path_writable(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (access(path, W_OK) < 0 && errno != ENOENT)
+		return false;
+	if (!slash)
+		return access(".", W_OK) == 0;
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return access(dir, W_OK) == 0;
+}
+
+/* "file:" URI of path with immutable=1: every byte but the unreserved
+ * ones percent-encoded, so no '?' or '#' in a file name can add options. */
+static char *immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path);
+	char *uri = malloc(n * 3 + sizeof("file:?immutable=1"));
+	if (!uri)
+		return NULL;
+	char *p = uri;
+	memcpy(p, "file:", 5);
+	p += 5;
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("/-._~", *c)) {
+			*p++ = (char)*c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[*c >> 4];
+			*p++ = hex[*c & 15];
+		}
+	}
+	memcpy(p, "?immutable=1", sizeof("?immutable=1"));
+	return uri;
+}
+
+/* Whether path's write-ahead log holds anything (changes not yet copied
+ * into the database file). */
+static bool wal_has_data(const char *path)
+{
+	char wal[4096];
+	struct stat sb;
+	int n = snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (n < 0 || (size_t)n >= sizeof(wal))
+		return true; /* cannot tell: assume the worst */
+	if (stat(wal, &sb) < 0)
+		return errno != ENOENT;
+	return sb.st_size > 0;
+}
+
+/*
+ * Open st->db read-only. A WAL database (foiad's) read-only needs its -shm
+ * and -wal files, or the right to create them (https://www.sqlite.org/
+ * wal.html, "Read-Only Databases"). After a clean stop they are gone and
+ * the directory may not be written: then, and only when no -wal file with
+ * changes in it is left, the file is opened "immutable": without locks or
+ * a WAL, which is safe because the whole database is in the file and
+ * foiad, its only writer, cannot write it. A -wal left with changes in it
+ * on a read-only file system cannot be read safely: refused.
+ */
+static int connect_readonly(struct store *st, const char *path, char *err,
+			    size_t errlen)
+{
+	char value[32];
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = pragma_text(st->db, "SELECT count(*) FROM sqlite_schema",
+				 value, sizeof(value));
+	if ((rc & 0xff) == SQLITE_CANTOPEN && !wal_has_data(path)) {
+		char *uri = immutable_uri(path);
+		if (!uri) {
+			snprintf(err, errlen,
+				 "cannot open database '%s': out of memory",
+				 path);
+			return STORE_ERROR;
+		}
+		sqlite3_close_v2(st->db);
+		st->db = NULL;
+		rc = sqlite3_open_v2(uri, &st->db,
+				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+				     NULL);
+		free(uri);
+		if (rc == SQLITE_OK)
+			rc = pragma_text(st->db,
+					 "SELECT count(*) FROM sqlite_schema",
+					 value, sizeof(value));
+	} else if ((rc & 0xff) == SQLITE_CANTOPEN) {
+		snprintf(err, errlen,
+			 "cannot open database '%s' read-only: its '-wal' file "
+			 "holds changes that only a writable directory lets "
+			 "foiad read; make it writable once",
+			 path);
+		return STORE_ERROR;
+	}
 	if (rc != SQLITE_OK) {
 		store_open_error(st->db, rc, path, err, errlen);
+		return STORE_ERROR;
+	}
+	if (connect_setup(st, path, err, errlen) != STORE_OK ||
+	    store_migrate(st, path, false, err, errlen) != STORE_OK)
+		return STORE_ERROR;
+	/* The version is read again here: store_migrate said only that it
+	 * is not newer. An older one needs migrations, which write. */
+	rc = pragma_text(st->db, "PRAGMA user_version", value, sizeof(value));
+	if (rc != SQLITE_OK) {
+		store_open_error(st->db, rc, path, err, errlen);
+		return STORE_ERROR;
+	}
+	if (atoi(value) < store_schema_version()) {
+		snprintf(err, errlen,
+			 "cannot open database '%s': it is read-only for "
+			 "foiad and its schema (version %s) is older than this "
+			 "foiad's (%d), which cannot upgrade it read-only",
+			 path, value, store_schema_version());
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static bool is_file_path(const char *path)
+{
+	return path[0] && strcmp(path, ":memory:") != 0 &&
+	       strncmp(path, "file:", 5) != 0;
+}
+
+struct store *store_open(const char *path, char *err, size_t errlen)
+{
+	struct store *st = calloc(1, sizeof(*st));
+	if (!st || !(st->path = strdup(path))) {
+		snprintf(err, errlen,
+			 "cannot open database '%s': out of memory", path);
 		goto fail;
 	}
-	if (store_migrate(st, path, true, err, errlen) != STORE_OK)
+	int rc = !is_file_path(path) || path_writable(path)
+			 ? connect_writable(st, path, SQLITE_OPEN_CREATE, err,
+					    errlen)
+			 : STORE_READONLY;
+	if (rc == STORE_READONLY && is_file_path(path)) {
+		/* Serve it read-only rather than not at all. */
+		sqlite3_close_v2(st->db);
+		st->db = NULL;
+		if (connect_readonly(st, path, err, errlen) != STORE_OK)
+			goto fail;
+		st->readonly = true;
+		return st;
+	}
+	if (rc != STORE_OK)
 		goto fail;
 	/* Events written before the hash chain existed join it now, once. */
 	int64_t filled;
@@ -134,6 +324,53 @@ fail:
 	return NULL;
 }
 
+bool store_readonly(const struct store *st)
+{
+	return st && st->readonly;
+}
+
+/*
+ * Before a write on a store opened read-only (or one whose file system
+ * turned read-only under it): open the file for writing again when it can
+ * be written, in place of the connection in use. A cheap access() check
+ * first, so a database still read-only costs no open per write. Only
+ * between transactions; the cached statements belong to the old
+ * connection and go with it (they are prepared again on use), and a walk
+ * still holding a statement of its own keeps the old connection alive
+ * until it ends (sqlite3_close_v2).
+ */
+static int reopen_writable(struct store *st)
+{
+	char err[STORE_ERRLEN];
+	if (!is_file_path(st->path) || !sqlite3_get_autocommit(st->db))
+		return store_failf(st, STORE_READONLY,
+				   "'%s' was not writable when the transaction "
+				   "began",
+				   st->path);
+	if (!path_writable(st->path)) {
+		int e = errno;
+		return store_failf(st, STORE_READONLY,
+				   "'%s' or its directory is not writable (%s)",
+				   st->path, strerror(e));
+	}
+	sqlite3 *old = st->db;
+	st->db = NULL;
+	int rc = connect_writable(st, st->path, 0, err, sizeof(err));
+	if (rc != STORE_OK) {
+		sqlite3_close_v2(st->db);
+		st->db = old;
+		return store_failf(st, rc, "%s", err);
+	}
+	for (int i = 0; i < SS_NSTMT; i++) {
+		sqlite3_finalize(st->stmt[i]);
+		st->stmt[i] = NULL;
+	}
+	sqlite3_close_v2(old);
+	st->readonly = false;
+	log_info("the database '%s' is writable again", st->path);
+	return STORE_OK;
+}
+
 void store_close(struct store *st)
 {
 	if (!st)
@@ -143,6 +380,7 @@ void store_close(struct store *st)
 	/* close_v2 cannot fail for want of finalized statements; anything
 	 * left open would be a bug, and the connection still goes. */
 	sqlite3_close_v2(st->db);
+	free(st->path);
 	free(st);
 }
 
@@ -187,6 +425,10 @@ int store_fail(struct store *st, int sqlite_rc, const char *what)
 		rc = STORE_FULL;
 	if (rc == STORE_OK)
 		rc = STORE_ERROR; /* a caller saw a failure; never report OK */
+	/* Gone read-only under us: reads go on with this connection, and
+	 * the next write reopens the file once it is writable again. */
+	if (rc == STORE_READONLY)
+		st->readonly = true;
 	snprintf(st->err, sizeof(st->err), "%s: %s", what,
 		 sqlite3_errmsg(st->db));
 	return rc;
@@ -298,6 +540,11 @@ static int exec_const(struct store *st, const char *sql, const char *what)
 
 int store_begin(struct store *st)
 {
+	if (st->readonly) {
+		int rc = reopen_writable(st);
+		if (rc != STORE_OK)
+			return rc;
+	}
 	/* IMMEDIATE takes the write lock now, so a read-then-write inside
 	 * the transaction cannot fail half-way with SQLITE_BUSY. */
 	return exec_const(st, "BEGIN IMMEDIATE", "cannot begin transaction");

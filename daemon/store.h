@@ -108,8 +108,13 @@ struct request_filter {
 };
 
 /* Open (creating if needed) and migrate. On failure returns NULL and writes
- * a one-line reason into err. path may be ":memory:". */
+ * a one-line reason into err. path may be ":memory:". A database that is
+ * not writable (its file, directory or file system) is opened read-only:
+ * reads work, writes fail with STORE_READONLY, and store_begin reopens it
+ * for writing as soon as it is writable again. */
 struct store *store_open(const char *path, char *err, size_t errlen);
+/* Whether the store is serving a database it cannot write just now. */
+bool store_readonly(const struct store *st);
 void store_close(struct store *st);
 /* The last error, for logs and error replies. */
 const char *store_errmsg(const struct store *st);

@@ -293,6 +293,24 @@ out:
 
 /* --- bulk writes -------------------------------------------------------- */
 
+int store_change_stamp(struct store *st, struct store_stamp *out)
+{
+	sqlite3_stmt *s;
+	memset(out, 0, sizeof(*out));
+	int rc =
+		sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "cannot read the data version");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		out->version = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, rc, "cannot read the data version");
+	out->changes = sqlite3_total_changes64(st->db);
+	return STORE_OK;
+}
+
 int store_bulk(struct store *st, bool on)
 {
 	/* A transaction of 100,000 requests dirties far more pages than the

@@ -42,6 +42,16 @@ int store_request_scan(struct store *st, const struct request_filter *f,
 		       bool tags, int (*cb)(const struct request *, void *),
 		       void *arg);
 
+/* Something that moves whenever the database may have changed: rows
+ * written through this connection (even if rolled back later) or a commit
+ * by another connection. For caches of derived data: equal stamps mean
+ * nothing was written in between. Returns a store rc. */
+struct store_stamp {
+	int64_t changes; /* sqlite3_total_changes64 */
+	int64_t version; /* PRAGMA data_version */
+};
+int store_change_stamp(struct store *st, struct store_stamp *out);
+
 /* A large write ahead (on) or done (off): a page cache big enough that a
  * long transaction is not spilled to disk page by page. */
 int store_bulk(struct store *st, bool on);

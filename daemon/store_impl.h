@@ -51,6 +51,8 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[SS_NSTMT];
 	char err[STORE_ERRLEN];
+	char *path;    /* the database file, to reopen it (store.c) */
+	bool readonly; /* not writable: store_begin tries to reopen first */
 };
 
 /* Map a SQLite result code to an enum store_rc. */

@@ -1,12 +1,14 @@
 /*
- * store_report.c: the report's aggregates, counted by SQLite.
+ * store_report.c: the report's aggregates, counted by SQLite, and the
+ * stream of the requests it covers.
  *
- * The counts are GROUP BY queries over the filtered requests, so a report
- * over a large database never brings every row into the daemon. Each
- * grouping is its own constant statement (the grouping column is never
- * text from the caller); the filter is the same bound WHERE clause in all
- * of them. These walks prepare their own statements, as store.h asks of
- * anything that calls back into the caller.
+ * The counts are one GROUP BY query over the filtered requests' (status,
+ * agency, project, member) combinations, split into the four groupings
+ * here, so a report over a large database never brings every row into the
+ * daemon for them; the grouping columns are constants, never text from the
+ * caller, and the filter is the same bound WHERE clause everywhere. These
+ * walks prepare their own statements, as store.h asks of anything that
+ * calls back into the caller.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +29,6 @@
 	" AND (?5 IS NULL OR r.created_by = ?5 OR EXISTS (SELECT 1 FROM"       \
 	"  event e WHERE e.request_id = r.id AND e.actor = ?5))"
 
-static const char *const count_sql[] = {
-	[REPORT_BY_STATUS] = "SELECT r.status, NULL, count(*)" REPORT_FROM
-			     " GROUP BY r.status ORDER BY 3 DESC, r.status",
-	[REPORT_BY_AGENCY] = "SELECT a.code, a.name, count(*)" REPORT_FROM
-			     " GROUP BY a.id ORDER BY 3 DESC, a.code",
-	[REPORT_BY_PROJECT] = "SELECT r.project, NULL, count(*)" REPORT_FROM
-			      " GROUP BY r.project"
-			      " ORDER BY 3 DESC, r.project IS NULL, r.project",
-	[REPORT_BY_MEMBER] =
-		"SELECT r.created_by, NULL, count(*)" REPORT_FROM
-		" GROUP BY r.created_by ORDER BY 3 DESC, r.created_by",
-};
-
 static int prepare(struct store *st, const char *sql,
 		   const struct report_filter *f, sqlite3_stmt **out)
 {
@@ -59,33 +48,6 @@ static int prepare(struct store *st, const char *sql,
 		return rc;
 	}
 	return STORE_OK;
-}
-
-int store_report_counts(struct store *st, const struct report_filter *f,
-			enum report_group g,
-			int (*cb)(const char *key, const char *name, int64_t n,
-				  void *arg),
-			void *arg)
-{
-	sqlite3_stmt *s;
-	if ((unsigned)g >= sizeof(count_sql) / sizeof(count_sql[0]))
-		return store_failf(st, STORE_ERROR, "no report grouping %d",
-				   (int)g);
-	int rc = prepare(st, count_sql[g], f, &s);
-	if (rc != STORE_OK)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int stop = cb((const char *)sqlite3_column_text(s, 0),
-			      (const char *)sqlite3_column_text(s, 1),
-			      sqlite3_column_int64(s, 2), arg);
-		if (stop) {
-			sqlite3_finalize(s);
-			return stop;
-		}
-	}
-	rc = rc == SQLITE_DONE ? STORE_OK : store_fail(st, rc, "count");
-	sqlite3_finalize(s);
-	return rc;
 }
 
 /* --- all four groupings from one query ---------------------------------- */
@@ -137,6 +99,11 @@ static void combos_free(struct combo *v, size_t n)
 	free(v);
 }
 
+static int combos_emit(struct combo *v, size_t n,
+		       int (*cb)(enum report_group g, const char *key,
+				 const char *name, int64_t n, void *arg),
+		       void *arg, bool *oom);
+
 int store_report_count_all(struct store *st, const struct report_filter *f,
 			   int (*cb)(enum report_group g, const char *key,
 				     const char *name, int64_t n, void *arg),
@@ -144,7 +111,6 @@ int store_report_count_all(struct store *st, const struct report_filter *f,
 {
 	sqlite3_stmt *s;
 	struct combo *v = NULL;
-	struct group_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	int rc = prepare(st,
 			 "SELECT r.status, a.code, r.project, r.created_by, "
@@ -179,12 +145,25 @@ int store_report_count_all(struct store *st, const struct report_filter *f,
 		return rc == SQLITE_ROW ? store_nomem(st)
 					: store_fail(st, rc, "count");
 	}
-	rows = n ? malloc(n * sizeof(*rows)) : NULL;
+	bool oom = false;
+	rc = combos_emit(v, n, cb, arg, &oom);
+	combos_free(v, n);
+	return oom ? store_nomem(st) : rc;
+}
+
+/* Each grouping of the combinations v, in order, to cb: STORE_OK or what
+ * cb stopped with; *oom (and 0) when out of memory. Sorts v. */
+static int combos_emit(struct combo *v, size_t n,
+		       int (*cb)(enum report_group g, const char *key,
+				 const char *name, int64_t n, void *arg),
+		       void *arg, bool *oom)
+{
+	struct group_row *rows = n ? malloc(n * sizeof(*rows)) : NULL;
 	if (n && !rows) {
-		combos_free(v, n);
-		return store_nomem(st);
+		*oom = true;
+		return 0;
 	}
-	rc = STORE_OK;
+	int rc = STORE_OK;
 	for (int g = 0; g < 4 && rc == STORE_OK; g++) {
 		size_t nrows = 0;
 		cur_group = (enum report_group)g;
@@ -208,17 +187,24 @@ int store_report_count_all(struct store *st, const struct report_filter *f,
 				rows[i].n, arg);
 	}
 	free(rows);
-	combos_free(v, n);
 	return rc;
 }
+
+/* STORE_SCAN_COLS (so store_request_borrow reads it) with NULL for the
+ * columns neither the report nor the deadline engine reads: a long
+ * description is never copied out of SQLite for nothing. */
+#define REPORT_COLS                                                            \
+	"r.id, NULL, a.code, a.name, NULL, r.jurisdiction, r.subject, NULL, "  \
+	"NULL, r.project, r.method, NULL, r.date_sent, r.date_received, "      \
+	"r.date_acknowledged, r.date_closed, r.expedited, 0, NULL, NULL, "     \
+	"NULL, r.status, r.created, r.updated, r.created_by"
 
 int store_report_requests(struct store *st, const struct report_filter *f,
 			  int (*cb)(const struct request *, void *), void *arg)
 {
 	sqlite3_stmt *s;
 	struct request r;
-	int rc = prepare(st,
-			 "SELECT " STORE_SCAN_COLS REPORT_FROM " ORDER BY r.id",
+	int rc = prepare(st, "SELECT " REPORT_COLS REPORT_FROM " ORDER BY r.id",
 			 f, &s);
 	if (rc != STORE_OK)
 		return rc;

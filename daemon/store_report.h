@@ -31,28 +31,23 @@ enum report_group {
 	REPORT_BY_MEMBER,
 };
 
-/* Calls cb for each group (key NULL for requests without a project; name
- * is the agency's name for REPORT_BY_AGENCY, else NULL), largest first,
- * then by key, no project last. A nonzero cb return stops the walk and is
+/* The four groupings, in the order of enum report_group, each largest
+ * first, then by key (key NULL for requests without a project, last; name
+ * is the agency's name for REPORT_BY_AGENCY, else NULL), from one query
+ * over the combinations (status, agency, project, member): cb is called
+ * for each group with its grouping. A nonzero cb return stops and is
  * returned. */
-int store_report_counts(struct store *st, const struct report_filter *f,
-			enum report_group g,
-			int (*cb)(const char *key, const char *name, int64_t n,
-				  void *arg),
-			void *arg);
-
-/* The four groupings of store_report_counts, in the order of enum
- * report_group and each in its order, from one query over the
- * combinations (status, agency, project, member): cb is called for each
- * group with its grouping. A nonzero cb return stops and is returned. */
 int store_report_count_all(struct store *st, const struct report_filter *f,
 			   int (*cb)(enum report_group g, const char *key,
 				     const char *name, int64_t n, void *arg),
 			   void *arg);
 
-/* Calls cb for each matching request in id order, every column but the
- * tags filled, its strings borrowed for the call (store_history.h). A
- * nonzero cb return stops the walk and is returned. */
+/* Calls cb for each matching request in id order, its strings borrowed
+ * for the call (store_history.h). Only what the report and the deadline
+ * engine read is filled: id, agency (code and name), jurisdiction,
+ * subject, project, method, the dates, expedited, status, created,
+ * updated and created_by; the rest is NULL, 0 or -1 (no tags). A nonzero
+ * cb return stops the walk and is returned. */
 int store_report_requests(struct store *st, const struct report_filter *f,
 			  int (*cb)(const struct request *, void *), void *arg);
 

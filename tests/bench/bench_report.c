@@ -7,7 +7,12 @@
  * requests over ten agencies and five projects, ten events each: filed,
  * acknowledged, notes, a closed toll for a third, and a determination for
  * half. Then one `report` call goes through rpc_handle_line as the server
- * sends it, and the time to the reply line is printed.
+ * sends it, and the time to the reply line is printed. Then deadlines and
+ * request.list: the first page cold (one pass over every request and
+ * history, whose sorted result request.list then keeps: method_request.c),
+ * the first page again and the second page warm (the issue's 10 ms
+ * target: the kept order serves them, nothing having changed between),
+ * and the whole list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,8 +217,17 @@ int main(void)
 	}
 	free(out);
 	timed(&d, &me, "deadlines", "deadlines", "{}", 300);
+	/* request.list keeps its sorted entries until anything changes
+	 * (method_request.c): the first call after a change pays the whole
+	 * pass (cold); the target is for the page asked again or the next
+	 * page with nothing written between (warm), as `foia list` is
+	 * used. */
+	timed(&d, &me, "list_first_page_cold", "request.list",
+	      "{\"limit\":50}", 0);
 	timed(&d, &me, "list_first_page", "request.list", "{\"limit\":50}",
 	      10);
+	timed(&d, &me, "list_second_page", "request.list",
+	      "{\"limit\":50,\"offset\":50}", 10);
 	timed(&d, &me, "list_all", "request.list", "{}", 0);
 	store_close(d.store);
 	jurisdictions_free(&d.laws);

@@ -285,8 +285,9 @@ static void test_params(void **state)
 	      FOIA_E_INVALID, "give either 'text' or 'url', not both");
 	fails("agency.import", P("{s:s}", "url", "ftp://x.example/"),
 	      FOIA_E_INVALID,
-	      "url 'ftp://x.example/' is not an http or https URL with a "
-	      "host");
+	      "url 'ftp://x.example/' must start with http:// or https://");
+	fails("agency.import", P("{s:s}", "url", "https:///a.json"),
+	      FOIA_E_INVALID, "url 'https:///a.json' has no host");
 	/* rpc_handle_line's caller cannot be answered later. */
 	fails("agency.import", P("{s:s}", "url", "https://x.example/a.json"),
 	      FOIA_E_INVALID,
