@@ -27,6 +27,7 @@
 #include "feeds.h"
 #include "fetch.h"
 #include "foia/civil.h"
+#include "grow.h"
 #include "ical_feed.h"
 #include "log.h"
 #include "notifier.h"
@@ -90,14 +91,8 @@ struct stamps {
 static int keep_stamp(const struct caldav_stamp *s, void *arg)
 {
 	struct stamps *st = arg;
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
-		struct caldav_stamp *v = realloc(st->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		st->v = v;
-		st->cap = cap;
-	}
+	if (!grow_array((void **)&st->v, &st->cap, st->n + 1, sizeof(*st->v)))
+		return -1;
 	st->v[st->n++] = *s;
 	return 0;
 }
@@ -141,15 +136,9 @@ static struct op *new_op(struct plan *p)
 		p->full = true;
 		return NULL;
 	}
-	if (C.nops == C.cap) {
-		size_t cap = C.cap ? C.cap * 2 : 32;
-		struct op *v = realloc(C.ops, cap * sizeof(*v));
-		if (!v) {
-			p->err = -1;
-			return NULL;
-		}
-		C.ops = v;
-		C.cap = cap;
+	if (!grow_array((void **)&C.ops, &C.cap, C.nops + 1, sizeof(*C.ops))) {
+		p->err = -1;
+		return NULL;
 	}
 	struct op *o = &C.ops[C.nops++];
 	memset(o, 0, sizeof(*o));

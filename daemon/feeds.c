@@ -32,6 +32,7 @@
 #include "event_list.h"
 #include "foia/civil.h"
 #include "foia/protocol.h"
+#include "grow.h"
 #include "ical_feed.h"
 #include "log.h"
 #include "paths.h"
@@ -109,21 +110,6 @@ static uint32_t fnv1a(const char *s)
 	return h;
 }
 
-static bool grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t n = *cap ? *cap * 2 : 64;
-	while (n < need)
-		n *= 2;
-	void *p = realloc(*v, n * size);
-	if (!p)
-		return false;
-	*v = p;
-	*cap = n;
-	return true;
-}
-
 /* The index of project name, added when new; -1 when out of memory. */
 static int project_index(struct projects *p, const char *name)
 {
@@ -146,7 +132,8 @@ static int project_index(struct projects *p, const char *name)
 	for (; p->slots[k]; k = (k + 1) & (p->nslots - 1))
 		if (strcmp(p->names[p->slots[k] - 1], name) == 0)
 			return p->slots[k] - 1;
-	if (!grow((void **)&p->names, &p->cap, p->n + 1, sizeof(*p->names)))
+	if (!grow_array((void **)&p->names, &p->cap, p->n + 1,
+			sizeof(*p->names)))
 		return -1;
 	if (!(p->names[p->n] = strdup(name)))
 		return -1;
@@ -219,8 +206,8 @@ static char *dup_opt(const char *s)
 static bool add_req(struct collect *c, const struct request *r, int project,
 		    const struct jurisdiction *law)
 {
-	if (!grow((void **)&c->reqs, &c->capreqs, c->nreqs + 1,
-		  sizeof(*c->reqs)))
+	if (!grow_array((void **)&c->reqs, &c->capreqs, c->nreqs + 1,
+			sizeof(*c->reqs)))
 		return false;
 	struct req *q = &c->reqs[c->nreqs];
 	*q = (struct req){
@@ -281,8 +268,8 @@ static int collect_one(const struct request *r, void *arg)
 		if (!added && !add_req(c, r, project, law))
 			goto oom;
 		added = true;
-		if (!grow((void **)&c->items, &c->capitems, c->nitems + 1,
-			  sizeof(*c->items)))
+		if (!grow_array((void **)&c->items, &c->capitems, c->nitems + 1,
+				sizeof(*c->items)))
 			goto oom;
 		c->items[c->nitems++] = (struct item){
 			.req = c->nreqs - 1,
@@ -826,8 +813,8 @@ static void written_note(const struct out_file *o, uint64_t inputs)
 		return;
 	}
 	if (!w) {
-		if (!grow((void **)&state.written, &state.capwritten,
-			  state.nwritten + 1, sizeof(*state.written)))
+		if (!grow_array((void **)&state.written, &state.capwritten,
+				state.nwritten + 1, sizeof(*state.written)))
 			return; /* only costs a rewrite next time */
 		w = &state.written[state.nwritten++];
 		snprintf(w->name, sizeof(w->name), "%s", o->name);

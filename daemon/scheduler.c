@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "event_list.h"
 #include "foia/civil.h"
+#include "grow.h"
 #include "log.h"
 #include "notifier.h"
 #include "remind_text.h"
@@ -218,14 +219,9 @@ static void queue_deadline(struct walk *w, const struct request *r,
 static int collect_pending(const struct outbox_row *row, void *arg)
 {
 	struct walk *w = arg;
-	if (w->npending == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct pending *v = realloc(w->pending, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		w->pending = v;
-		w->cap = cap;
-	}
+	if (!grow_array((void **)&w->pending, &w->cap, w->npending + 1,
+			sizeof(*w->pending)))
+		return -1;
 	struct pending *p = &w->pending[w->npending++];
 	memset(p, 0, sizeof(*p));
 	p->id = row->id;
@@ -286,14 +282,9 @@ static void cancel_stale(struct walk *w)
 static void add_item(struct walk *w, const struct request *r,
 		     const struct rd_deadline *d)
 {
-	if (w->nitems == w->icap) {
-		size_t cap = w->icap ? w->icap * 2 : 64;
-		struct digest_item *v = realloc(w->items, cap * sizeof(*v));
-		if (!v)
-			return;
-		w->items = v;
-		w->icap = cap;
-	}
+	if (!grow_array((void **)&w->items, &w->icap, w->nitems + 1,
+			sizeof(*w->items)))
+		return;
 	struct digest_item *it = &w->items[w->nitems];
 	it->request = r->id;
 	it->agency = strdup(r->agency);
@@ -398,14 +389,8 @@ struct snooze_list {
 static int collect_snooze(const struct snooze *s, void *arg)
 {
 	struct snooze_list *l = arg;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct snooze *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!grow_array((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -1;
 	struct snooze *c = &l->v[l->n];
 	memset(c, 0, sizeof(*c));
 	c->id = s->id;
