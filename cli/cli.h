@@ -55,6 +55,8 @@ enum opt_kind {
 /* A field that is changed after filing but not set when filing (the
  * acknowledged date, --no-expedite); groups can leave these out. */
 #define OPT_CHANGE 0x2u
+/* A K_COUNT that may be 0 (an offset), not only positive. */
+#define OPT_ZERO 0x4u
 
 struct opt {
 	const char *name;  /* long option, without the leading "--" */

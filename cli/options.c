@@ -557,11 +557,14 @@ static int checked(const struct opt *o, const char *v, char *buf, size_t len,
 static int count_value(const struct opt *o, const char *v, json_t **out)
 {
 	json_int_t n;
+	bool zero = (o->flags & OPT_ZERO) && strcmp(v, "0") == 0;
 
-	if (!parse_id(v, &n)) {
-		err("invalid number '%s' for --%s (expected a positive whole "
-		    "number)",
-		    v, o->name);
+	if (zero)
+		n = 0;
+	else if (!parse_id(v, &n)) {
+		err("invalid number '%s' for --%s (expected a %s whole number)",
+		    v, o->name,
+		    o->flags & OPT_ZERO ? "non-negative" : "positive");
 		return EX_DATAERR;
 	}
 	*out = json_integer(n);

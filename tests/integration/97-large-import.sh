@@ -72,6 +72,14 @@ expect_err_matches "stderr says how many more" "3 of $ROWS shown"
 expect_exit 0 "list --project big --limit 2 --offset 1499 --json" -- \
 	foia list --project big --limit 2 --offset 1499 --json
 is "$(json_eval 'len(d)' "$OUTF")" 1 "the last page of a project holds the rest"
+expect_exit 0 "list --limit 5 --offset 0 --json: the first page" -- \
+	foia list --limit 5 --offset 0 --json
+is "$(/usr/bin/python3 -c 'import json,sys; print(json.dumps([r["id"] for r in json.load(open(sys.argv[1]))]))' "$OUTF")" \
+	"$(/usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))[0:5]))' "$T_DIR/all-ids")" \
+	"offset 0 is the whole list's positions 0..4"
+expect_exit 65 "list --offset -1 is refused" -- foia list --offset -1
+expect_err_matches "... naming what is accepted" \
+	"invalid number '-1' for --offset \(expected a non-negative whole number\)"
 expect_exit 65 "list --limit 0 is refused" -- foia list --limit 0
 expect_exit 65 "list --limit x is refused" -- foia list --limit x
 
