@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_notify.h"
 #include "foia/protocol.h"
 #include "validate.h"
 
@@ -39,23 +40,6 @@ static void errf(const char *file, struct config_errors *errs,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	config_error_add(errs, file, config_setting_source_line(s), "%s", msg);
-}
-
-/* A plain address, as smtp.from must be: one address, nothing that could
- * start another header. */
-static bool address_ok(const char *a)
-{
-	const char *at = strchr(a, '@');
-	size_t n = strlen(a);
-	if (n == 0 || n > FOIA_MAX_EMAIL || !at || at == a || !at[1] ||
-	    strchr(at + 1, '@'))
-		return false;
-	for (const char *p = a; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch <= ' ' || ch == 0x7f || strchr("<>,;:\"()[]\\", ch))
-			return false;
-	}
-	return true;
 }
 
 int config_letters_defaults(struct config *cfg)
@@ -109,7 +93,7 @@ void config_letters_apply(const char *file, struct config *cfg,
 			else
 				set(&l->templates, v);
 		} else if (strcmp(k, "reply_to") == 0) {
-			if (!address_ok(v))
+			if (!config_address_ok(v))
 				errf(file, errs, e,
 				     "'letters.reply_to' must be a plain "
 				     "address (ana@example.org), not '%.200s'",

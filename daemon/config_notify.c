@@ -42,7 +42,7 @@ static void errf(struct ctx *c, config_setting_t *s, const char *fmt, ...)
 
 /* A plain address: local@domain, printable ASCII or UTF-8, none of the
  * characters that would make it more than one address or another header. */
-static bool address_ok(const char *a)
+bool config_address_ok(const char *a)
 {
 	const char *at = strchr(a, '@');
 	size_t n = strlen(a);
@@ -162,7 +162,7 @@ static void set_addresses(struct ctx *c, config_setting_t *s, const char *block,
 	for (int i = 0; i < len; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		const char *a = config_setting_get_string(e);
-		if (!a || !address_ok(a)) {
+		if (!a || !config_address_ok(a)) {
 			errf(c, e, "'%s.to' has %s%.200s%s, not an address",
 			     block, a ? "'" : "", a ? a : "a non-string",
 			     a ? "'" : "");
@@ -233,7 +233,7 @@ static void apply_smtp(struct ctx *c, config_setting_t *s)
 		} else if (strcmp(k, "from") == 0) {
 			if (!(v = string_of(c, e, "smtp")))
 				continue;
-			if (!address_ok(v))
+			if (!config_address_ok(v))
 				errf(c, e,
 				     "'smtp.from' must be a plain address "
 				     "(foiad@example.org), not '%.200s'",

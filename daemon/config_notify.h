@@ -23,4 +23,9 @@ int config_notify_copy(struct config *dst, const struct config *src);
 /* Free cfg's settings of these blocks. */
 void config_notify_clear(struct config *cfg);
 
+/* A plain address (smtp.from, smtp.to, letters.reply_to): local@domain,
+ * printable ASCII or UTF-8, none of the characters that would make it more
+ * than one address or another header. */
+bool config_address_ok(const char *a);
+
 #endif
