@@ -156,17 +156,9 @@ static void put(struct growing *g, const char *s)
 	size_t n = strlen(s);
 	if (g->oom)
 		return;
-	if (g->len + n + 1 > g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 512;
-		while (cap < g->len + n + 1)
-			cap *= 2;
-		char *q = realloc(g->p, cap);
-		if (!q) {
-			g->oom = true;
-			return;
-		}
-		g->p = q;
-		g->cap = cap;
+	if (!grow_array((void **)&g->p, &g->cap, g->len + n + 1, 1)) {
+		g->oom = true;
+		return;
 	}
 	memcpy(g->p + g->len, s, n + 1);
 	g->len += n;

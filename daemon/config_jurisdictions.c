@@ -30,6 +30,7 @@
 
 #include "config.h"
 #include "foia/civil.h"
+#include "grow.h"
 #include "jurisdiction.h"
 #include "validate.h"
 
@@ -224,10 +225,10 @@ static const char *const weekday_names[] = {"mon", "tue", "wed", "thu",
 /* --- calendars --------------------------------------------------------- */
 
 /* A calendar being filled: c's tables grow here, subst[] parallels
- * c->rules. */
+ * c->rules (its own capacity, so that each array grows by grow_array). */
 struct calbuild {
 	struct juris_calendar *c;
-	size_t cap_rules, cap_oneoffs;
+	size_t cap_rules, cap_oneoffs, cap_subst;
 	bool *subst;
 };
 
@@ -235,19 +236,13 @@ static int push_rule(struct calbuild *b, const struct workcal_rule *r,
 		     bool subst)
 {
 	struct juris_calendar *c = b->c;
-	if (c->spec.n_rules == b->cap_rules) {
-		size_t cap = b->cap_rules ? 2 * b->cap_rules : 16;
-		struct workcal_rule *v = realloc(c->rules, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		c->rules = v;
-		c->spec.rules = v;
-		bool *f = realloc(b->subst, cap * sizeof(*f));
-		if (!f)
-			return -1;
-		b->subst = f;
-		b->cap_rules = cap;
-	}
+	if (!grow_array((void **)&c->rules, &b->cap_rules, c->spec.n_rules + 1,
+			sizeof(*c->rules)))
+		return -1;
+	c->spec.rules = c->rules;
+	if (!grow_array((void **)&b->subst, &b->cap_subst, c->spec.n_rules + 1,
+			sizeof(*b->subst)))
+		return -1;
 	char *name = strdup(r->name);
 	if (!name)
 		return -1;
@@ -262,16 +257,10 @@ static int push_oneoff(struct calbuild *b, int32_t date, const char *name,
 		       bool closure)
 {
 	struct juris_calendar *c = b->c;
-	if (c->spec.n_oneoffs == b->cap_oneoffs) {
-		size_t cap = b->cap_oneoffs ? 2 * b->cap_oneoffs : 16;
-		struct workcal_oneoff *v =
-			realloc(c->oneoffs, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		c->oneoffs = v;
-		c->spec.oneoffs = v;
-		b->cap_oneoffs = cap;
-	}
+	if (!grow_array((void **)&c->oneoffs, &b->cap_oneoffs,
+			c->spec.n_oneoffs + 1, sizeof(*c->oneoffs)))
+		return -1;
+	c->spec.oneoffs = c->oneoffs;
 	char *copy = strdup(name);
 	if (!copy)
 		return -1;
@@ -548,15 +537,9 @@ static int rule_dates(const struct workcal_rule *r, unsigned weekend, size_t i,
 	while ((h = workcal_iter_next(&it)) != NULL) {
 		if (!(weekend & WORKCAL_DAYBIT(civil_weekday(h->date))))
 			continue;
-		if (*n == *cap) {
-			size_t nc = *cap ? 2 * *cap : 256;
-			struct candidate *nv = realloc(*v, nc * sizeof(*nv));
-			if (!nv) {
-				workcal_free(cal);
-				return -1;
-			}
-			*v = nv;
-			*cap = nc;
+		if (!grow_array((void **)v, cap, *n + 1, sizeof(**v))) {
+			workcal_free(cal);
+			return -1;
 		}
 		(*v)[(*n)++] = (struct candidate){h->date, i};
 	}

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 struct reader {
 	char **fields;
 	size_t n, cap;
@@ -35,15 +37,10 @@ static void on_field(void *s, size_t len, void *data)
 	struct reader *r = data;
 	if (r->stop)
 		return;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		char **f = realloc(r->fields, cap * sizeof(*f));
-		if (!f) {
-			r->stop = -1;
-			return;
-		}
-		r->fields = f;
-		r->cap = cap;
+	if (!grow_array((void **)&r->fields, &r->cap, r->n + 1,
+			sizeof(*r->fields))) {
+		r->stop = -1;
+		return;
 	}
 	char *v = malloc(len + 1);
 	if (!v) {

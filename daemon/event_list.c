@@ -3,6 +3,7 @@
  */
 #include "event_list.h"
 
+#include "grow.h"
 #include "store_history.h"
 
 #include <stdlib.h>
@@ -20,14 +21,8 @@ static int keep_one(const struct event *e, void *arg)
 {
 	struct event_list *l = arg;
 	int failed = 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct event *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!grow_array((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -1;
 	struct event *c = &l->v[l->n];
 	*c = (struct event){.id = e->id, .request_id = e->request_id};
 	c->agency = dup(e->agency, &failed);
@@ -90,22 +85,11 @@ static int feed_one(const struct event *e, void *arg)
 {
 	struct event_feed *f = arg;
 	struct event_list *l = &f->list;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct event *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
-	if (l->n == f->ocap) {
-		size_t cap = f->ocap ? f->ocap * 2 : 16;
-		size_t(*o)[5] = realloc(f->offs, cap * sizeof(*o));
-		if (!o)
-			return -1;
-		f->offs = o;
-		f->ocap = cap;
-	}
+	if (!grow_array((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -1;
+	if (!grow_array((void **)&f->offs, &f->ocap, l->n + 1,
+			sizeof(*f->offs)))
+		return -1;
 	const char *text[5] = {e->at, e->kind, e->field, e->new_value, e->date};
 	for (size_t i = 0; i < 5; i++)
 		if ((f->offs[l->n][i] = feed_text(f, text[i])) == (size_t)-2)

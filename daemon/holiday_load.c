@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "foia/civil.h"
+#include "grow.h"
 #include "log.h"
 
 struct collect {
@@ -56,14 +57,8 @@ static int collect_one(const struct holiday *h, void *arg)
 			return -1;
 		return 0;
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		struct juris_extra_day *v = realloc(c->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		c->v = v;
-		c->cap = cap;
-	}
+	if (!grow_array((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
+		return -1;
 	char *cal = strdup(h->calendar), *name = strdup(h->name);
 	if (!cal || !name) {
 		free(cal);

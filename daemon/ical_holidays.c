@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "foia/civil.h"
+#include "grow.h"
 #include "validate.h"
 #include "workcal.h"
 
@@ -114,14 +115,8 @@ static const char *day_text(int32_t d, char *buf, size_t len)
 
 static int push_date(struct parse *p, struct dates *d, int32_t day)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 16;
-		int32_t *v = realloc(d->v, cap * sizeof(*v));
-		if (!v)
-			return nomem(p);
-		d->v = v;
-		d->cap = cap;
-	}
+	if (!grow_array((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)))
+		return nomem(p);
 	d->v[d->n++] = day;
 	return 0;
 }
@@ -153,14 +148,8 @@ static int add_day(struct parse *p, int32_t day, const char *name)
 		o->skipped++;
 		return 0;
 	}
-	if (o->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		struct ical_day *v = realloc(o->v, cap * sizeof(*v));
-		if (!v)
-			return nomem(p);
-		o->v = v;
-		p->cap = cap;
-	}
+	if (!grow_array((void **)&o->v, &p->cap, o->n + 1, sizeof(*o->v)))
+		return nomem(p);
 	char *copy = strdup(name);
 	if (!copy)
 		return nomem(p);
@@ -432,14 +421,9 @@ static int note_override(struct parse *p, icalcomponent *ev)
 	int32_t day;
 	if (!r || !uid || !time_day(icalproperty_get_recurrenceid(r), &day))
 		return 0;
-	if (p->n_ovr == p->cap_ovr) {
-		size_t cap = p->cap_ovr ? 2 * p->cap_ovr : 16;
-		struct override *v = realloc(p->ovr, cap * sizeof(*v));
-		if (!v)
-			return nomem(p);
-		p->ovr = v;
-		p->cap_ovr = cap;
-	}
+	if (!grow_array((void **)&p->ovr, &p->cap_ovr, p->n_ovr + 1,
+			sizeof(*p->ovr)))
+		return nomem(p);
 	p->ovr[p->n_ovr++] = (struct override){uid, day};
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "csv_text.h"
 #include "foia/civil.h"
 #include "foia/protocol.h"
+#include "grow.h"
 #include "method_util.h"
 #include "methods.h"
 #include "request_check.h"
@@ -811,15 +812,10 @@ static int csv_import_row(char **fields, size_t n, long line, void *arg)
 			return -1;
 		return 0;
 	}
-	if (w->ngood == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		struct good_row *g = realloc(w->good, cap * sizeof(*g));
-		if (!g) {
-			request_clear(&r);
-			return -1;
-		}
-		w->good = g;
-		w->cap = cap;
+	if (!grow_array((void **)&w->good, &w->cap, w->ngood + 1,
+			sizeof(*w->good))) {
+		request_clear(&r);
+		return -1;
 	}
 	w->good[w->ngood].r = r;
 	w->good[w->ngood++].line = line;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "store_chain.h"
 #include "store_impl.h"
 
@@ -28,17 +29,9 @@ static void sql_add(struct sql *q, const char *s)
 	size_t n = strlen(s);
 	if (q->oom)
 		return;
-	if (q->len + n + 1 > q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 256;
-		while (cap < q->len + n + 1)
-			cap *= 2;
-		char *b = realloc(q->buf, cap);
-		if (!b) {
-			q->oom = true;
-			return;
-		}
-		q->buf = b;
-		q->cap = cap;
+	if (!grow_array((void **)&q->buf, &q->cap, q->len + n + 1, 1)) {
+		q->oom = true;
+		return;
 	}
 	memcpy(q->buf + q->len, s, n + 1);
 	q->len += n;
