@@ -10,16 +10,49 @@
 
 #include "foia/civil.h"
 
-#define TEXT_HUGE ((size_t)4 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_FROM (HUGE_PAGE / 4) /* a large text's or list's next step */
+
+/*
+ * Memory of size bytes holding the first keep bytes of old (which it
+ * frees), or NULL (old untouched). A large text or entry list is written
+ * once, front to back, into fresh memory: huge pages take one fault where
+ * small ones take 512, and faults were a good part of a large report.
+ * Only whole, aligned 2 MiB pages can be huge, so from HUGE_FROM on the
+ * memory is allocated on that boundary in whole pages (copied over when
+ * it grows; realloc would keep a malloc alignment) and advised as a whole
+ * (a hint: without huge pages, small ones as before). Pages never touched
+ * cost nothing, so the rounding up wastes no memory.
+ */
+void *mem_grow(void *old, size_t keep, size_t size)
+{
+	if (size < HUGE_FROM)
+		return realloc(old, size);
+	if (size > SIZE_MAX - HUGE_PAGE)
+		return NULL;
+	size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	void *p = aligned_alloc(HUGE_PAGE, size);
+	if (!p)
+		return NULL;
+	madvise(p, size, MADV_HUGEPAGE);
+	if (old) {
+		memcpy(p, old, keep);
+		free(old);
+	}
+	return p;
+}
 
 /* Grow to at least want bytes: doubling when growing step by step,
- * exactly want when asked for more than that at once. */
+ * exactly want when asked for more than that at once (up to a whole
+ * huge page, mem_grow). */
 static bool t_grow(struct text *t, size_t want)
 {
 	size_t cap = t->cap ? 2 * t->cap : 4096;
 	if (cap < want)
 		cap = want;
-	char *p = realloc(t->p, cap);
+	if (cap >= HUGE_FROM && cap <= SIZE_MAX - HUGE_PAGE)
+		cap = (cap + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	char *p = mem_grow(t->p, t->len + (t->p != NULL), cap);
 	if (!p) {
 		t->oom = true;
 		t->cap = t->len; /* t_put's fast path never writes again */
@@ -27,15 +60,6 @@ static bool t_grow(struct text *t, size_t want)
 	}
 	t->p = p;
 	t->cap = cap;
-	if (cap >= TEXT_HUGE) {
-		/* A large text is written once, front to back: huge pages
-		 * take one fault where small ones take 512 (a hint; the
-		 * whole pages inside the block only). */
-		uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-		uintptr_t e = ((uintptr_t)p + cap) & ~(uintptr_t)4095;
-		if (e > a)
-			madvise((void *)a, e - a, MADV_HUGEPAGE);
-	}
 	return true;
 }
 
@@ -112,14 +136,27 @@ void t_bool(struct text *t, bool b)
 	t_raw(t, b ? "true" : "false");
 }
 
+/* Decimal digits by hand, as "%lld" writes them: a report writes
+ * hundreds of thousands of small numbers, and snprintf's format parsing
+ * cost more than the digits. The magnitude is taken as unsigned, so
+ * LLONG_MIN has one too. */
 void t_int(struct text *t, long long v)
 {
 	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%lld", v);
-	if (n > 0 && (size_t)n < sizeof(buf))
-		t_put(t, buf, (size_t)n);
+	char *e = buf + sizeof(buf), *p = e;
+	unsigned long long u =
+		v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	t_put(t, p, (size_t)(e - p));
 }
 
+/* civil_format writes digits and '-' only: nothing to escape, so the
+ * quoted date goes out in one piece, without t_str's scan. */
 void t_date(struct text *t, bool has, int32_t d)
 {
 	char buf[16];
@@ -127,37 +164,38 @@ void t_date(struct text *t, bool has, int32_t d)
 		t_raw(t, "null");
 		return;
 	}
-	civil_format(d, buf, sizeof(buf));
-	t_str(t, buf);
+	buf[0] = '"';
+	civil_format(d, buf + 1, sizeof(buf) - 2);
+	buf[11] = '"';
+	t_put(t, buf, 12);
 }
 
-static int sec_order; /* for by_entry: qsort has no argument */
+/* --- ordering -------------------------------------------------------------
+ */
 
-static int by_entry(const void *pa, const void *pb)
+/* For by_pos: qsort has no argument. */
+static const char *ord_base;
+static size_t ord_size;
+static int ord_dir;
+
+static const struct item_key *key_at(const char *base, size_t size, size_t i)
 {
-	const struct entry *a = pa, *b = pb;
+	return (const struct item_key *)(const void *)(base + i * size);
+}
+
+/* Positions by (key in ord_dir's direction, id, position: as added). */
+static int by_pos(const void *pa, const void *pb)
+{
+	uint32_t i = *(const uint32_t *)pa, j = *(const uint32_t *)pb;
+	const struct item_key *a = key_at(ord_base, ord_size, i),
+			      *b = key_at(ord_base, ord_size, j);
 	if (a->key != b->key)
-		return (a->key < b->key ? -1 : 1) * sec_order;
+		return (a->key < b->key ? -1 : 1) * ord_dir;
 	if (a->id != b->id)
 		return a->id < b->id ? -1 : 1;
-	if (a->block != b->block) /* as added */
-		return a->block < b->block ? -1 : 1;
-	return a->off < b->off ? -1 : a->off > b->off;
+	return i < j ? -1 : i > j;
 }
 
-/* ,"name":[items in order] onto out. */
-void section_out(struct text *out, const char *name, struct section *sec)
-{
-	t_key(out, name);
-	section_array(out, sec);
-}
-
-/*
- * Items are mostly added in id order (requests are walked by id) and keyed
- * by a number of days, a narrow range: then a stable counting sort by key
- * gives by_entry's order (key, then id, then as added) in linear time.
- * Otherwise qsort. False when out of memory (nothing moved).
- */
 /* Key k's slot: ascending from lo, or descending from hi (lo <= k <= hi,
  * hi - lo small). */
 static size_t slot_of(int order, long long k, long long lo, long long hi)
@@ -168,54 +206,78 @@ static size_t slot_of(int order, long long k, long long lo, long long hi)
 					  (unsigned long long)k);
 }
 
-static bool counting_sort(struct section *sec)
+/*
+ * Items are mostly added in id order (requests are walked by id) and keyed
+ * by a number of days, a narrow range: then a stable counting sort by key
+ * gives by_pos's order (key, then id, then as added) in linear time. v has
+ * room for n positions. False when it does not apply.
+ */
+static bool counting_sort(const char *base, size_t n, size_t size, int order,
+			  uint32_t *v)
 {
-	long long lo = sec->v[0].key, hi = lo;
-	for (size_t i = 1; i < sec->n; i++) {
-		const struct entry *e = &sec->v[i];
-		if (e->id < sec->v[i - 1].id)
+	long long lo = key_at(base, size, 0)->key, hi = lo;
+	for (size_t i = 1; i < n; i++) {
+		const struct item_key *e = key_at(base, size, i);
+		if (e->id < key_at(base, size, i - 1)->id)
 			return false; /* not in id order */
 		lo = e->key < lo ? e->key : lo;
 		hi = e->key > hi ? e->key : hi;
 	}
 	unsigned long long range =
 		(unsigned long long)hi - (unsigned long long)lo;
-	if (range > 4 * (unsigned long long)sec->n + 1024)
+	if (range > 4 * (unsigned long long)n + 1024)
 		return false;
 	size_t nk = (size_t)range + 1;
 	size_t *at = calloc(nk + 1, sizeof(*at));
-	struct entry *v = malloc(sec->n * sizeof(*v));
-	if (!at || !v) {
-		free(at);
-		free(v);
+	if (!at)
 		return false;
-	}
-	for (size_t i = 0; i < sec->n; i++) {
-		long long k = sec->v[i].key;
-		at[slot_of(sec->order, k, lo, hi) + 1]++;
-	}
+	for (size_t i = 0; i < n; i++)
+		at[slot_of(order, key_at(base, size, i)->key, lo, hi) + 1]++;
 	for (size_t k = 1; k <= nk; k++)
 		at[k] += at[k - 1];
-	for (size_t i = 0; i < sec->n; i++) {
-		long long k = sec->v[i].key;
-		v[at[slot_of(sec->order, k, lo, hi)]++] = sec->v[i];
-	}
+	for (size_t i = 0; i < n; i++)
+		v[at[slot_of(order, key_at(base, size, i)->key, lo, hi)]++] =
+			(uint32_t)i;
 	free(at);
-	free(sec->v);
-	sec->v = v;
-	sec->cap = sec->n;
 	return true;
 }
 
+bool items_order(const void *base, size_t n, size_t size, int order,
+		 uint32_t **ord)
+{
+	*ord = NULL;
+	if (!order || n == 0)
+		return true; /* as added */
+	if (n > UINT32_MAX)
+		return false;
+	uint32_t *v = malloc(n * sizeof(*v));
+	if (!v)
+		return false;
+	if (!counting_sort(base, n, size, order, v)) {
+		for (size_t i = 0; i < n; i++)
+			v[i] = (uint32_t)i;
+		ord_base = base;
+		ord_size = size;
+		ord_dir = order;
+		qsort(v, n, sizeof(*v), by_pos);
+	}
+	*ord = v;
+	return true;
+}
+
+/* --- sections ------------------------------------------------------------- */
+
 void section_array(struct text *out, struct section *sec)
 {
-	if (sec->order && sec->n && !counting_sort(sec)) {
-		sec_order = sec->order;
-		qsort(sec->v, sec->n, sizeof(*sec->v), by_entry);
+	uint32_t *ord;
+	if (!items_order(sec->v, sec->n, sizeof(*sec->v), sec->order, &ord)) {
+		out->oom = true;
+		out->cap = out->len; /* as t_grow leaves it */
+		return;
 	}
 	t_put(out, "[", 1);
 	for (size_t i = 0; i < sec->n; i++) {
-		const struct entry *e = &sec->v[i];
+		const struct entry *e = &sec->v[ord ? ord[i] : i];
 		const char *b = e->block < sec->nblocks ? sec->blocks[e->block]
 							: sec->t.p;
 		if (i)
@@ -223,14 +285,7 @@ void section_array(struct text *out, struct section *sec)
 		t_put(out, b + e->off, e->len);
 	}
 	t_put(out, "]", 1);
-}
-
-size_t section_out_len(const char *name, const struct section *sec)
-{
-	size_t n = strlen(name) + 4 + 2; /* ,"name": and [] */
-	for (size_t i = 0; i < sec->n; i++)
-		n += sec->v[i].len + (i > 0);
-	return n;
+	free(ord);
 }
 
 void section_free(struct section *sec)
@@ -268,19 +323,38 @@ void section_begin(struct section *sec)
 	sec->start = t->len;
 }
 
+void section_big(struct section *sec)
+{
+	if (sec->nblocks == 0 && sec->t.cap < SECTION_BLOCK)
+		t_reserve(&sec->t, SECTION_BLOCK - 1 - sec->t.len);
+}
+
 int section_end(struct section *sec, long long key, int64_t id)
 {
 	if (sec->t.oom)
 		return -1;
 	if (sec->n == sec->cap) {
 		size_t cap = sec->cap ? 2 * sec->cap : 256;
-		struct entry *v = realloc(sec->v, cap * sizeof(*v));
+		struct entry *v =
+			cap > SIZE_MAX / sizeof(*v)
+				? NULL
+				: mem_grow(sec->v, sec->n * sizeof(*v),
+					   cap * sizeof(*v));
 		if (!v)
 			return -1;
 		sec->v = v;
 		sec->cap = cap;
 	}
-	sec->v[sec->n++] = (struct entry){key, id, sec->nblocks, sec->start,
-					  sec->t.len - sec->start};
+	sec->v[sec->n++] = (struct entry){
+		{key, id}, sec->nblocks, sec->start, sec->t.len - sec->start};
 	return 0;
+}
+
+bool section_keep(struct section *sec, struct kept *k)
+{
+	size_t len = sec->t.len - sec->start;
+	if (sec->t.oom || len > UINT32_MAX || sec->nblocks > UINT32_MAX)
+		return false;
+	*k = (struct kept){sec->start, (uint32_t)sec->nblocks, (uint32_t)len};
+	return true;
 }

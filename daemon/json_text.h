@@ -7,8 +7,10 @@
  * buffer with writers for JSON values (strings escaped as jansson escapes
  * them); a section is a list of items written into its own text, each
  * with a sort key and a request id, sorted and copied out in order when
- * the reply is assembled (rpc.h's raw result). Out of memory sticks in
- * text.oom; later writes do nothing.
+ * the reply is assembled (rpc.h's raw result). A section can also just
+ * keep texts that never move, for a caller that sorts records of its own
+ * (items_order) and writes them out itself (the report). Out of memory
+ * sticks in text.oom; later writes do nothing.
  */
 #ifndef FOIAD_JSON_TEXT_H
 #define FOIAD_JSON_TEXT_H
@@ -24,11 +26,23 @@ struct text {
 	bool oom;
 };
 
-struct entry {
-	long long key; /* sorted by key (desc when the section says), then id */
+/* What an item is sorted by: its key (descending when its list says),
+ * then its id, then the order it was added in. */
+struct item_key {
+	long long key;
 	int64_t id;
+};
+
+struct entry {
+	struct item_key k;
 	size_t block; /* in sec->blocks, or sec->nblocks: in sec->t */
 	size_t off, len;
+};
+
+/* Where a text kept in a section is (section_keep). */
+struct kept {
+	size_t off;
+	uint32_t block, len;
 };
 
 /* A section's items are written into blocks of SECTION_BLOCK bytes (the
@@ -43,6 +57,11 @@ struct section {
 	int order;    /* 1: key ascending, -1: descending, 0: as added */
 	size_t start; /* of the item being written, in t */
 };
+
+/* Memory of size bytes holding the first keep bytes of old (which it
+ * frees; NULL: none), or NULL when out of memory (old untouched). Large
+ * sizes are allocated in whole huge pages (see json_text.c). */
+void *mem_grow(void *old, size_t keep, size_t size);
 
 /* Room for n more bytes (and the NUL) without growing again. */
 void t_reserve(struct text *t, size_t n);
@@ -85,12 +104,30 @@ void t_date(struct text *t, bool has, int32_t d);
  * (0, or -1 when out of memory). */
 void section_begin(struct section *sec);
 int section_end(struct section *sec, long long key, int64_t id);
-/* ,"name":[items in order] onto out (sorting the section). */
-void section_out(struct text *out, const char *name, struct section *sec);
-/* [items in order] onto out (sorting the section). */
+/* A section about to hold megabytes: its first block is then taken whole
+ * at once, not grown (and copied) step by step up to that size (a hint;
+ * out of memory shows at section_end). */
+void section_big(struct section *sec);
+/* End the item being written without an entry, for text the caller
+ * copies out itself (section_kept), maybe many times: its place in *k.
+ * False when out of memory. */
+bool section_keep(struct section *sec, struct kept *k);
+static inline const char *section_kept(const struct section *sec, struct kept k)
+{
+	return (k.block < sec->nblocks ? sec->blocks[k.block] : sec->t.p) +
+	       k.off;
+}
+
+/* The order of the n items at base, each size bytes and starting with a
+ * struct item_key, added in this order: by key (ascending when order > 0,
+ * descending when < 0), then id, then as added. *ord: their positions in
+ * that order (the caller frees it), or NULL for as added (order 0). False
+ * when out of memory. */
+bool items_order(const void *base, size_t n, size_t size, int order,
+		 uint32_t **ord);
+/* [items in order] onto out (sorting the section; out->oom when out of
+ * memory for that). */
 void section_array(struct text *out, struct section *sec);
-/* How many bytes section_out adds for name and sec. */
-size_t section_out_len(const char *name, const struct section *sec);
 void section_free(struct section *sec);
 
 #endif

@@ -42,16 +42,85 @@ struct perf {
  * The deadline sections are written as JSON text (json_text.h), not built
  * as jansson trees: at 100,000 requests they hold hundreds of thousands
  * of items, and making, printing and freeing that many small objects cost
- * most of a report. Each section is copied out in order into the reply
- * (rpc's raw result).
+ * most of a report. Nor is an item written as text during the walk: what
+ * every item of a request starts with (item_begin's prefix) is written
+ * once per request and kept, and an item is a small record (struct item)
+ * pointing at it, with the dates it shows. The records are sorted and
+ * written out, prefix and the rest, straight into the reply (rpc's raw
+ * result): fresh memory, faulted in and zeroed page by page, cost a large
+ * report more than the writing itself, and this way only the reply and
+ * the prefixes take much of it.
  */
 
-/* {request, agency, subject, project, status: what every item has; the
- * caller adds its keys and ends it with section_end. */
-static void item_begin(struct section *sec, const struct request *r)
+/* One item of a deadline section. What a, b and key mean depends on the
+ * section (the writers below); the number of days an item shows is its
+ * key in every sorted section. */
+struct item {
+	struct item_key k;
+	struct kept pre; /* its prefix (for a toll, with the reason) */
+	int32_t a, b;
+	bool has_a, has_b;
+	uint8_t kind; /* enum rd_kind */
+};
+
+struct items {
+	struct item *v;
+	size_t n, cap;
+	int order; /* as items_order takes it */
+};
+
+struct report {
+	struct call *c;
+	int32_t today;
+	struct items overdue, upcoming, ripe, appeals, tolls, open;
+	struct section pre; /* the prefixes' text: kept, never moved */
+	struct kept cur;    /* the current request's prefix ... */
+	bool has_cur;	    /* ... when it has been written */
+	struct perf *perf;
+	size_t nperf, cap_perf;
+	struct event_feed feed; /* the covered requests' clock histories */
+	struct rd_set set;	/* the current request's clocks */
+	size_t n;		/* requests covered */
+};
+
+/* Room for n items in all (a hint, when about that many will come: the
+ * list is then not copied over as it grows). */
+static void items_expect(struct items *l, size_t n)
 {
-	struct text *t = &sec->t;
-	section_begin(sec);
+	if (n <= l->cap || n > SIZE_MAX / sizeof(*l->v))
+		return;
+	struct item *v = mem_grow(l->v, l->n * sizeof(*v), n * sizeof(*v));
+	if (v) {
+		l->v = v;
+		l->cap = n;
+	}
+}
+
+/* A new item at the end of l, keyed key for request r, with the current
+ * prefix; NULL when out of memory. */
+static struct item *item_add(struct report *w, struct items *l,
+			     const struct request *r, long long key)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		struct item *v = cap > SIZE_MAX / sizeof(*v)
+					 ? NULL
+					 : mem_grow(l->v, l->n * sizeof(*v),
+						    cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	struct item *it = &l->v[l->n++];
+	*it = (struct item){.k = {key, r->id}, .pre = w->cur};
+	return it;
+}
+
+/* {request, agency, subject, project, status: what every item starts
+ * with. */
+static void write_prefix(struct text *t, const struct request *r)
+{
 	t_raw(t, "{\"request\":");
 	t_int(t, (long long)r->id);
 	t_key(t, "agency");
@@ -64,22 +133,20 @@ static void item_begin(struct section *sec, const struct request *r)
 	t_str(t, r->status);
 }
 
-static int item_end(struct section *sec, const struct request *r, long long key)
+/* An item of r in l: its prefix is written once per request (up to three
+ * sections have an item of it), the item points at it. */
+static struct item *item_begin(struct report *w, struct items *l,
+			       const struct request *r, long long key)
 {
-	t_put(&sec->t, "}", 1);
-	return section_end(sec, key, r->id);
+	if (!w->has_cur) {
+		section_begin(&w->pre);
+		write_prefix(&w->pre.t, r);
+		if (!section_keep(&w->pre, &w->cur))
+			return NULL;
+		w->has_cur = true;
+	}
+	return item_add(w, l, r, key);
 }
-
-struct report {
-	struct call *c;
-	int32_t today;
-	struct section overdue, upcoming, ripe, appeals, tolls, open;
-	struct perf *perf;
-	size_t nperf, cap_perf;
-	struct event_feed feed; /* the covered requests' clock histories */
-	struct rd_set set;	/* the current request's clocks */
-	size_t n;		/* requests covered */
-};
 
 static json_t *text_or_null(const char *s)
 {
@@ -110,6 +177,7 @@ static int open_sections(struct report *w, const struct request *r,
 {
 	int32_t today = w->today, since, sent = 0;
 	const struct rd_deadline *det = NULL;
+	struct item *it;
 
 	for (size_t i = 0; i < set->n; i++) {
 		const struct rd_deadline *d = &set->v[i];
@@ -123,94 +191,162 @@ static int open_sections(struct report *w, const struct request *r,
 		if (d->state == RD_STATE_OVERDUE &&
 		    (d->kind == RD_DETERMINATION || d->kind == RD_EXPEDITED ||
 		     d->kind == RD_APPEAL_DECISION)) {
-			struct text *t = &w->overdue.t;
-			item_begin(&w->overdue, r);
-			t_key(t, "kind");
-			t_str(t, rd_kind_name(d->kind));
-			t_key(t, "what");
-			t_str(t, rd_kind_label(d->kind));
-			t_key(t, "due");
-			t_date(t, true, d->due);
-			t_key(t, "days_overdue");
-			t_int(t, today - d->due);
-			if (item_end(&w->overdue, r, today - d->due) < 0)
+			if (!(it = item_begin(w, &w->overdue, r,
+					      today - d->due)))
 				return -1;
+			it->a = d->due;
+			it->kind = (uint8_t)d->kind;
 		} else if (d->state != RD_STATE_OVERDUE &&
 			   d->due - today <= REPORT_UPCOMING_DAYS) {
-			struct text *t = &w->upcoming.t;
-			item_begin(&w->upcoming, r);
-			t_key(t, "kind");
-			t_str(t, rd_kind_name(d->kind));
-			t_key(t, "what");
-			t_str(t, rd_kind_label(d->kind));
-			t_key(t, "due");
-			t_date(t, true, d->due);
-			t_key(t, "days_left");
-			t_int(t, d->due - today);
-			if (item_end(&w->upcoming, r, d->due - today) < 0)
+			if (!(it = item_begin(w, &w->upcoming, r,
+					      d->due - today)))
 				return -1;
+			it->a = d->due;
+			it->kind = (uint8_t)d->kind;
 		}
 		if (d->kind == RD_APPEAL_WINDOW &&
 		    d->state != RD_STATE_OVERDUE) {
-			struct text *t = &w->appeals.t;
-			item_begin(&w->appeals, r);
-			t_key(t, "due");
-			t_date(t, true, d->due);
-			t_key(t, "days_left");
-			t_int(t, d->due - today);
-			if (item_end(&w->appeals, r, d->due - today) < 0)
+			if (!(it = item_begin(w, &w->appeals, r,
+					      d->due - today)))
 				return -1;
+			it->a = d->due;
 		}
 	}
 	/* Constructive exhaustion lets one sue only while the answer is
 	 * still missing: an answered request is no longer ripe. */
 	if (set->has_exhaustion && set->exhaustion <= today &&
 	    set->clock != RD_CLOCK_DONE) {
-		struct text *t = &w->ripe.t;
-		item_begin(&w->ripe, r);
-		t_key(t, "since");
-		t_date(t, true, set->exhaustion);
-		t_key(t, "days");
-		t_int(t, today - set->exhaustion);
-		if (item_end(&w->ripe, r, today - set->exhaustion) < 0)
+		if (!(it = item_begin(w, &w->ripe, r, today - set->exhaustion)))
 			return -1;
+		it->a = set->exhaustion;
 	}
-	if (request_open_toll(ev->v, ev->n, &since)) {
-		const char *reason = "clarification";
-		for (size_t i = ev->n; i-- > 0;)
-			if (ev->v[i].kind && !strcmp(ev->v[i].kind, "toll")) {
-				if (ev->v[i].field)
-					reason = ev->v[i].field;
-				break;
-			}
-		struct text *t = &w->tolls.t;
-		item_begin(&w->tolls, r);
-		t_key(t, "reason");
-		t_str(t, reason);
-		t_key(t, "since");
-		t_date(t, true, since);
-		t_key(t, "days");
-		t_int(t, today - since);
-		if (item_end(&w->tolls, r, today - since) < 0)
+	/* The last toll gives the reason. Without any, no toll can be open:
+	 * the history need not be read again (request_open_toll). */
+	const struct event *last_toll = NULL;
+	for (size_t i = ev->n; i-- > 0;)
+		if (ev->v[i].kind && !strcmp(ev->v[i].kind, "toll")) {
+			last_toll = &ev->v[i];
+			break;
+		}
+	if (last_toll && request_open_toll(ev->v, ev->n, &since)) {
+		/* Its own prefix, with the reason (tolls are few). */
+		struct kept pre;
+		section_begin(&w->pre);
+		write_prefix(&w->pre.t, r);
+		t_key(&w->pre.t, "reason");
+		t_str(&w->pre.t,
+		      last_toll->field ? last_toll->field : "clarification");
+		if (!section_keep(&w->pre, &pre) ||
+		    !(it = item_add(w, &w->tolls, r, today - since)))
 			return -1;
+		it->pre = pre;
+		it->a = since;
 	}
 	/* The charts' material: every pending request's age and due date. */
 	if (!is_pending(r->status))
 		return 0;
-	bool has_sent = r->sent && civil_parse(r->sent, &sent);
-	struct text *t = &w->open.t;
-	item_begin(&w->open, r);
-	t_key(t, "sent");
-	t_date(t, has_sent, sent);
+	if (!(it = item_begin(w, &w->open, r, 0)))
+		return -1;
+	it->has_a = r->sent && civil_parse(r->sent, &sent);
+	it->a = sent;
+	it->has_b = det && det->has_due && det->state != RD_STATE_MET;
+	it->b = det ? det->due : 0;
+	return 0;
+}
+
+/* The rest of each section's items, after the prefix. */
+static void write_deadline(struct text *t, const struct item *it,
+			   const char *days)
+{
+	t_key(t, "kind");
+	t_str(t, rd_kind_name((enum rd_kind)it->kind));
+	t_key(t, "what");
+	t_str(t, rd_kind_label((enum rd_kind)it->kind));
 	t_key(t, "due");
-	t_date(t, det && det->has_due && det->state != RD_STATE_MET,
-	       det ? det->due : 0);
+	t_date(t, true, it->a);
+	t_key(t, days);
+	t_int(t, it->k.key);
+}
+
+static void write_overdue(struct text *t, const struct item *it, int32_t today)
+{
+	(void)today;
+	write_deadline(t, it, "days_overdue");
+}
+
+static void write_upcoming(struct text *t, const struct item *it, int32_t today)
+{
+	(void)today;
+	write_deadline(t, it, "days_left");
+}
+
+static void write_appeal(struct text *t, const struct item *it, int32_t today)
+{
+	(void)today;
+	t_key(t, "due");
+	t_date(t, true, it->a);
+	t_key(t, "days_left");
+	t_int(t, it->k.key);
+}
+
+/* ripe_for_suit and tolls_open (whose prefix has the reason). */
+static void write_since(struct text *t, const struct item *it, int32_t today)
+{
+	(void)today;
+	t_key(t, "since");
+	t_date(t, true, it->a);
+	t_key(t, "days");
+	t_int(t, it->k.key);
+}
+
+static void write_open(struct text *t, const struct item *it, int32_t today)
+{
+	t_key(t, "sent");
+	t_date(t, it->has_a, it->a);
+	t_key(t, "due");
+	t_date(t, it->has_b, it->b);
 	t_key(t, "age_days");
-	if (has_sent)
-		t_int(t, today - sent);
+	if (it->has_a)
+		t_int(t, today - it->a);
 	else
 		t_raw(t, "null");
-	return item_end(&w->open, r, 0);
+}
+
+/* The most any writer above adds after the prefix, '}' included: its
+ * keys and constant strings, two dates and a number of 20 digits come to
+ * less. The reply's room is counted with it: too little would only cost
+ * a reallocation, and room never written costs nothing. */
+#define ITEM_REST_MAX 256
+
+static size_t items_room(const char *name, const struct items *l)
+{
+	size_t n = strlen(name) + 4 + 2; /* ,"name": and [] */
+	for (size_t i = 0; i < l->n; i++)
+		n += l->v[i].pre.len + ITEM_REST_MAX + 1;
+	return n;
+}
+
+/* ,"name":[items in order] onto out; false when out of memory. */
+static bool items_out(struct text *out, const char *name, struct items *l,
+		      const struct section *pre, int32_t today,
+		      void (*rest)(struct text *, const struct item *, int32_t))
+{
+	uint32_t *ord;
+	if (!items_order(l->v, l->n, sizeof(*l->v), l->order, &ord))
+		return false;
+	t_key(out, name);
+	t_put(out, "[", 1);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct item *it = &l->v[ord ? ord[i] : i];
+		if (i)
+			t_put(out, ",", 1);
+		t_put(out, section_kept(pre, it->pre), it->pre.len);
+		rest(out, it, today);
+		t_put(out, "}", 1);
+	}
+	t_put(out, "]", 1);
+	free(ord);
+	return true;
 }
 
 /* --- agency performance --------------------------------------------------- */
@@ -402,12 +538,13 @@ static json_t *perf_json(struct report *w, size_t min)
 
 static void report_free(struct report *w)
 {
-	section_free(&w->overdue);
-	section_free(&w->upcoming);
-	section_free(&w->ripe);
-	section_free(&w->appeals);
-	section_free(&w->tolls);
-	section_free(&w->open);
+	free(w->overdue.v);
+	free(w->upcoming.v);
+	free(w->ripe.v);
+	free(w->appeals.v);
+	free(w->tolls.v);
+	free(w->open.v);
+	section_free(&w->pre);
 	for (size_t i = 0; i < w->nperf; i++) {
 		free(w->perf[i].code);
 		free(w->perf[i].name);
@@ -448,6 +585,7 @@ static int one_request(const struct request *r, void *arg)
 	if (request_deadlines(r, ev->v, ev->n, law, cal->cal, w->today, false,
 			      set, err, sizeof(err)) < 0)
 		rd_set_clear(set); /* a bad date: no clocks */
+	w->has_cur = false;
 	if (is_open(r->status) && open_sections(w, r, ev, set) < 0)
 		return call_error(c, FOIA_E_INTERNAL, "out of memory");
 	if (perf_add(w, r, ev, set, cal->cal) < 0)
@@ -474,27 +612,38 @@ static int count_one(const char *key, const char *name, int64_t n, void *arg)
 	return add(cw->list, o) < 0 ? -1 : 0;
 }
 
+struct count_all {
+	struct count_walk cw[4]; /* in the order of enum report_group */
+	size_t open;		 /* requests still open */
+};
+
 static int count_any(enum report_group g, const char *key, const char *name,
 		     int64_t n, void *arg)
 {
-	struct count_walk *cw = arg;
-	return count_one(key, name, n, &cw[g]);
+	struct count_all *ca = arg;
+	if (g == REPORT_BY_STATUS && key && is_open(key) && n > 0)
+		ca->open += (size_t)n;
+	return count_one(key, name, n, &ca->cw[g]);
 }
 
-static int counts(struct call *c, const struct report_filter *f, json_t *result)
+/* The four groupings into result; *open: how many of the requests are
+ * open (the walk's sections hold about that many items each). */
+static int counts(struct call *c, const struct report_filter *f, json_t *result,
+		  size_t *open)
 {
 	/* In the order of enum report_group. */
 	static const char *const sections[] = {"by_status", "by_agency",
 					       "by_project", "by_member"};
-	struct count_walk cw[] = {
-		{json_array(), "status", false},
-		{json_array(), "agency", true},
-		{json_array(), "project", false},
-		{json_array(), "member", false},
-	};
-	int rc = cw[0].list && cw[1].list && cw[2].list && cw[3].list
-			 ? store_report_count_all(c->d->store, f, count_any, cw)
-			 : -1;
+	struct count_all ca = {.open = 0};
+	struct count_walk *cw = ca.cw;
+	cw[0] = (struct count_walk){json_array(), "status", false};
+	cw[1] = (struct count_walk){json_array(), "agency", true};
+	cw[2] = (struct count_walk){json_array(), "project", false};
+	cw[3] = (struct count_walk){json_array(), "member", false};
+	bool made = cw[0].list && cw[1].list && cw[2].list && cw[3].list;
+	int rc = made ? store_report_count_all(c->d->store, f, count_any, &ca)
+		      : -1;
+	*open = ca.open;
 	for (size_t i = 0; i < 4; i++) {
 		if (rc == STORE_OK)
 			json_object_set_new(result, sections[i], cw[i].list);
@@ -575,8 +724,15 @@ int method_report(struct call *c, json_t *params, json_t **result)
 		goto out;
 	}
 	in_snapshot = true;
-	if (counts(c, &f, res) < 0)
+	if (counts(c, &f, res, &nopen) < 0)
 		goto out;
+	/* Most open requests have an item in these (the bench's all do):
+	 * their lists and the prefixes' first block are taken at once. */
+	items_expect(&w.overdue, nopen);
+	items_expect(&w.ripe, nopen);
+	items_expect(&w.open, nopen);
+	if (nopen >= 4096)
+		section_big(&w.pre);
 	src = event_feed_open(c->d->store, &w.feed);
 	if (src == STORE_OK)
 		src = store_report_requests(c->d->store, &f, one_request, &w);
@@ -611,22 +767,27 @@ int method_report(struct call *c, json_t *params, json_t **result)
 	static const char *const names[] = {"overdue",	     "upcoming",
 					    "ripe_for_suit", "appeal_windows",
 					    "tolls_open",    "open"};
-	struct section *const secs[] = {&w.overdue, &w.upcoming, &w.ripe,
-					&w.appeals, &w.tolls,	 &w.open};
-	if (head && head[0] == '{' && strlen(head) >= 2) {
-		/* One buffer of the reply's size, with room for rpc's
-		 * envelope: no growing, no copy of it afterwards. */
+	struct items *const lists[] = {&w.overdue, &w.upcoming, &w.ripe,
+				       &w.appeals, &w.tolls,	&w.open};
+	void (*const rest[])(struct text *, const struct item *, int32_t) = {
+		write_overdue, write_upcoming, write_since,
+		write_appeal,  write_since,    write_open};
+	bool ok = head && head[0] == '{' && strlen(head) >= 2;
+	if (ok) {
+		/* One buffer of (at least) the reply's size, with room for
+		 * rpc's envelope: no growing, no copy of it afterwards. */
 		size_t size = strlen(head) + RPC_RAW_ROOM;
 		for (size_t i = 0; i < 6; i++)
-			size += section_out_len(names[i], secs[i]);
+			size += items_room(names[i], lists[i]);
 		t_reserve(&t, size);
 		t_put(&t, head, strlen(head) - 1); /* without its '}' */
-		for (size_t i = 0; i < 6; i++)
-			section_out(&t, names[i], secs[i]);
+		for (size_t i = 0; i < 6 && ok; i++)
+			ok = items_out(&t, names[i], lists[i], &w.pre, w.today,
+				       rest[i]);
 		t_put(&t, "}", 1);
 	}
 	free(head);
-	if (!head || t.oom || !t.p) {
+	if (!ok || t.oom || !t.p) {
 		free(t.p);
 		call_error(c, FOIA_E_INTERNAL, "out of memory");
 		goto out;

@@ -45,9 +45,9 @@ int store_report_count_all(struct store *st, const struct report_filter *f,
 /* Calls cb for each matching request in id order, its strings borrowed
  * for the call (store_history.h). Only what the report and the deadline
  * engine read is filled: id, agency (code and name), jurisdiction,
- * subject, project, method, the dates, expedited, status, created,
- * updated and created_by; the rest is NULL, 0 or -1 (no tags). A nonzero
- * cb return stops the walk and is returned. */
+ * subject, project, method, the dates, expedited and status; the rest
+ * is NULL, 0 or -1 (no tags). A nonzero cb return stops the walk and is
+ * returned. */
 int store_report_requests(struct store *st, const struct report_filter *f,
 			  int (*cb)(const struct request *, void *), void *arg);
 

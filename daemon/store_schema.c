@@ -248,6 +248,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX event_clock ON event(request_id, id, kind, field,"
 	" new_value, date, at) WHERE request_id IS NOT NULL AND kind IN"
 	" ('status', 'toll', 'toll-end', 'extension', 'agreed');",
+	/* 9: the report's counts (store_report.c) group the requests by
+	 * (status, agency, project, member) and filter on the sent or
+	 * created date: with every column it reads in this index, in its
+	 * grouping order, SQLite counts from the index alone, in order,
+	 * without a temporary b-tree (a sixth of the time at 100,000). */
+	"CREATE INDEX request_group ON request(status, agency_id, project,"
+	" created_by, date_sent, created);",
 };
 
 enum { NMIGRATIONS = sizeof(migrations) / sizeof(migrations[0]) };

@@ -95,7 +95,7 @@ stop_daemon
 DB=$T_DIR/old.db
 cp "$T_DIR/clean.db" "$DB"
 want=$(q 'SELECT group_concat(hash) FROM (SELECT hash FROM event ORDER BY id)')
-q "DROP INDEX IF EXISTS event_clock;
+q "DROP INDEX IF EXISTS event_clock; DROP INDEX IF EXISTS request_group;
    DROP TRIGGER event_no_update; ALTER TABLE event DROP COLUMN hash;
    CREATE TRIGGER event_no_update BEFORE UPDATE ON event
    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;

@@ -5,7 +5,10 @@
  * otherwise). The expected array is built independently: every item is
  * remembered as (key, id, sequence) and sorted here by (key in the
  * section's direction, id, sequence), then written out one by one.
+ * Then the writers for numbers and dates, kept texts, the ordering of
+ * any records keyed as sections are, and the large-block allocator.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "foia/civil.h"
 #include "json_text.h"
 
 struct item {
@@ -135,12 +139,185 @@ static void test_as_added(void **state)
 	check(-1, 0, narrow_key, ascending_id);
 }
 
+/* t_int writes what "%lld" writes, at the ends of the range too. */
+static void test_int(void **state)
+{
+	(void)state;
+	static const long long v[] = {0,
+				      1,
+				      -1,
+				      9,
+				      10,
+				      -10,
+				      99,
+				      100,
+				      -2147483648LL,
+				      1234567890123LL,
+				      LLONG_MAX,
+				      LLONG_MIN,
+				      LLONG_MIN + 1};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct text t = {0};
+		char want[32];
+		t_raw(&t, "x");
+		t_int(&t, v[i]);
+		snprintf(want, sizeof(want), "x%lld", v[i]);
+		assert_false(t.oom);
+		assert_string_equal(t.p, want);
+		assert_int_equal(t.len, strlen(want));
+		free(t.p);
+	}
+	struct text t = {0};
+	t_int(&t, LLONG_MIN);
+	assert_string_equal(t.p, "-9223372036854775808");
+	free(t.p);
+}
+
+/* A date quoted (it never needs escaping), or null. */
+static void test_date(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	t_date(&t, true, 0);
+	t_put(&t, ",", 1);
+	t_date(&t, true, civil_to_days(2025, 3, 31));
+	t_put(&t, ",", 1);
+	t_date(&t, false, civil_to_days(2025, 3, 31));
+	t_put(&t, ",", 1);
+	t_date(&t, true, civil_to_days(1900, 1, 1));
+	t_put(&t, ",", 1);
+	t_date(&t, true, civil_to_days(2199, 12, 31));
+	assert_false(t.oom);
+	assert_string_equal(t.p, "\"1970-01-01\",\"2025-03-31\",null,"
+				 "\"1900-01-01\",\"2199-12-31\"");
+	free(t.p);
+}
+
+/* Kept texts stay where they were written while the section moves on to
+ * new blocks, and read back exactly. */
+static void test_keep(void **state)
+{
+	(void)state;
+	enum { KEEP = 60000 }; /* about 6 MB: two blocks */
+	struct section sec = {0};
+	struct kept *k = calloc(KEEP, sizeof(*k));
+	assert_non_null(k);
+	section_big(&sec);
+	for (size_t i = 0; i < KEEP; i++) {
+		section_begin(&sec);
+		t_raw(&sec.t, "{\"n\":");
+		t_int(&sec.t, (long long)i);
+		t_key(&sec.t, "pad");
+		t_str(&sec.t, "a text long enough to fill more than one block "
+			      "of four megabytes with sixty thousand of them");
+		assert_true(section_keep(&sec, &k[i]));
+	}
+	assert_true(sec.nblocks > 0);
+	assert_int_equal(sec.n, 0); /* kept, not items */
+	for (size_t i = 0; i < KEEP; i++) {
+		char want[160];
+		int n = snprintf(want, sizeof(want),
+				 "{\"n\":%zu,\"pad\":\"a text long enough to "
+				 "fill more than one block of four megabytes "
+				 "with sixty thousand of them\"",
+				 i);
+		assert_int_equal(k[i].len, (size_t)n);
+		assert_memory_equal(section_kept(&sec, k[i]), want, (size_t)n);
+	}
+	free(k);
+	section_free(&sec);
+}
+
+/* items_order on records other than a section's entries. */
+struct rec {
+	struct item_key k;
+	unsigned seq;
+	char pad[12];
+};
+
+static int rec_dir;
+
+static int by_rec(const void *pa, const void *pb)
+{
+	const struct rec *a = pa, *b = pb;
+	if (a->k.key != b->k.key)
+		return (a->k.key < b->k.key ? -1 : 1) * rec_dir;
+	if (a->k.id != b->k.id)
+		return a->k.id < b->k.id ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void check_order(int order, size_t n, long long (*keyf)(size_t),
+			int64_t (*idf)(size_t))
+{
+	struct rec *v = calloc(n ? n : 1, sizeof(*v)),
+		   *want = calloc(n ? n : 1, sizeof(*want));
+	uint32_t *ord = NULL;
+	assert_true(v && want);
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct rec){{keyf(i), idf(i)}, (unsigned)i, {0}};
+	memcpy(want, v, n * sizeof(*v));
+	rec_dir = order;
+	if (order)
+		qsort(want, n, sizeof(*want), by_rec);
+	assert_true(items_order(v, n, sizeof(*v), order, &ord));
+	if (!order || !n)
+		assert_null(ord);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[ord ? ord[i] : i].seq, want[i].seq);
+	free(ord);
+	free(v);
+	free(want);
+}
+
+static void test_items_order(void **state)
+{
+	(void)state;
+	check_order(1, 5000, narrow_key, ascending_id);	 /* counting */
+	check_order(-1, 5000, narrow_key, ascending_id); /* counting */
+	check_order(1, 5000, wide_key, ascending_id);	 /* qsort */
+	check_order(-1, 5000, narrow_key, shuffled_id);	 /* qsort */
+	check_order(0, 5000, wide_key, shuffled_id);	 /* as added */
+	check_order(1, 0, narrow_key, ascending_id);
+}
+
+/* mem_grow keeps what it is told to keep, small and large, and puts a
+ * large block on a huge page's boundary. */
+static void test_mem_grow(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = {100, 4096, 300000, (size_t)3 << 20,
+				       (size_t)9 << 20};
+	unsigned char *p = NULL;
+	size_t have = 0;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		unsigned char *q = mem_grow(p, have, sizes[s]);
+		assert_non_null(q);
+		for (size_t i = 0; i < have; i++)
+			if (q[i] != (unsigned char)(i * 31 + 7))
+				fail_msg("byte %zu lost growing to %zu", i,
+					 sizes[s]);
+		if (sizes[s] >= ((size_t)2 << 20))
+			assert_int_equal((uintptr_t)q % ((size_t)2 << 20), 0);
+		for (size_t i = have; i < sizes[s]; i++)
+			q[i] = (unsigned char)(i * 31 + 7);
+		p = q;
+		have = sizes[s];
+	}
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counting_path),
 		cmocka_unit_test(test_qsort_paths),
 		cmocka_unit_test(test_as_added),
+		cmocka_unit_test(test_int),
+		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_keep),
+		cmocka_unit_test(test_items_order),
+		cmocka_unit_test(test_mem_grow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,9 @@
  * answers are known: counts by status, agency, project and member (the
  * filer, and anyone who recorded an event), agency performance with a
  * toll left out and a sample too small to show, the overdue list, and
- * the filters and their refusals.
+ * the filters and their refusals. The deadline sections are written by
+ * hand: every kind of item must read exactly as jansson would print it,
+ * keys in order, and sort as documented.
  *
  * Performance uses dates in 2025 (fixed answers); the overdue request was
  * due 2025-03-31, so its days overdue are counted from today.
@@ -403,6 +405,166 @@ static void test_min_sample_used(void **state)
 	expect_null(perf(report(NULL), "DHS"), "determination");
 }
 
+/* A day relative to today, as the wire writes it. */
+static const char *day(int offset, char buf[static 16])
+{
+	civil_format(today_days() + offset, buf, 16);
+	return buf;
+}
+
+/* The keys of o, in the order the reply has them, comma separated. */
+static void expect_keys(json_t *o, const char *want)
+{
+	char got[512] = "";
+	const char *k;
+	json_t *v;
+	size_t n = 0;
+	json_object_foreach(o, k, v)
+	{
+		int w = snprintf(got + n, sizeof(got) - n, "%s%s", n ? "," : "",
+				 k);
+		assert_true(w > 0 && (size_t)w < sizeof(got) - n);
+		n += (size_t)w;
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("keys %s, want %s", got, want);
+}
+
+/*
+ * The deadline sections are written as text by hand (json_text.h), from
+ * records made during the walk: every kind of item, with a subject that
+ * needs escaping, must come out exactly as jansson prints the same value
+ * (the reply equals its own parse printed again), keys in their order.
+ */
+static void test_item_text(void **state)
+{
+	(void)state;
+	char a[16], b[16];
+	fixture();
+	/* Due in 8 to 11 days: upcoming. Its subject needs escaping. */
+	json_t *p = P("{s:[s], s:s, s:s, s:s, s:s}", "agencies", "DHS",
+		      "subject", "\"records\" \\ of a/b, \xc3\xbc", "project",
+		      "gamma", "sent", day(-20, a), "received", day(-20, b));
+	json_int_t up = json_integer_value(
+		json_array_get(get(ok("request.file", p), "ids"), 0));
+	/* Denied five days ago: its appeal window is open. */
+	json_int_t den = file_req("ICE", "gamma", day(-30, a));
+	update(den, "denied", day(-5, a));
+	/* A fee toll since five days ago, still open. */
+	json_int_t tol = file_req("CBP", "gamma", day(-10, a));
+	ok("request.toll", P("{s:I, s:s, s:s}", "id", tol, "from", day(-5, a),
+			     "reason", "fees"));
+
+	char *line =
+		request_line(FOIA_M_REPORT, P("{s:s}", "project", "gamma"));
+	char *out = rpc_handle_line(&dmn, &alice, line, strlen(line));
+	free(line);
+	assert_non_null(out);
+	size_t n = strlen(out);
+	assert_true(n > 1 && out[n - 1] == '\n');
+	json_error_t jerr;
+	json_t *reply = json_loadb(out, n - 1, 0, &jerr);
+	assert_non_null(reply);
+	char *again = json_dumps(reply, JSON_COMPACT);
+	assert_non_null(again);
+	if (strlen(again) != n - 1 || memcmp(again, out, n - 1) != 0)
+		fail_msg("reply text:\n%s\njansson prints it:\n%s", out, again);
+	free(again);
+	free(out);
+	json_t *res = get(reply, "result");
+
+	json_t *u = get(res, "upcoming");
+	assert_int_equal(json_array_size(u), 1);
+	json_t *it = json_array_get(u, 0);
+	expect_keys(it, "request,agency,subject,project,status,kind,what,due,"
+			"days_left");
+	expect_int(it, "request", up);
+	expect_str(it, "subject", "\"records\" \\ of a/b, \xc3\xbc");
+	expect_str(it, "kind", "determination");
+	expect_str(it, "what", "FOIA response due");
+	json_int_t left = int_of(it, "days_left");
+	assert_true(left >= 8 && left <= 11);
+	expect_str(it, "due", day((int)left, a));
+
+	json_t *w = get(res, "appeal_windows");
+	assert_int_equal(json_array_size(w), 1);
+	it = json_array_get(w, 0);
+	expect_keys(it, "request,agency,subject,project,status,due,days_left");
+	expect_int(it, "request", den);
+	expect_str(it, "status", "denied");
+	left = int_of(it, "days_left");
+	assert_true(left > 0);
+	expect_str(it, "due", day((int)left, a));
+
+	json_t *t = get(res, "tolls_open");
+	assert_int_equal(json_array_size(t), 1);
+	it = json_array_get(t, 0);
+	expect_keys(it, "request,agency,subject,project,status,reason,since,"
+			"days");
+	expect_int(it, "request", tol);
+	expect_str(it, "reason", "fees");
+	expect_str(it, "since", day(-5, a));
+	expect_int(it, "days", 5);
+
+	/* The pending two are open; the denied one is not. */
+	json_t *o = get(res, "open");
+	assert_int_equal(json_array_size(o), 2);
+	it = json_array_get(o, 0);
+	expect_keys(it, "request,agency,subject,project,status,sent,due,"
+			"age_days");
+	expect_int(it, "request", up);
+	expect_str(it, "sent", day(-20, a));
+	expect_int(it, "age_days", 20);
+	expect_int(json_array_get(o, 1), "request", tol);
+	json_decref(reply);
+
+	/* The whole fixture: overdue and ripe items' keys. */
+	line = request_line(FOIA_M_REPORT, P("{s:s}", "project", "beta"));
+	out = rpc_handle_line(&dmn, &alice, line, strlen(line));
+	free(line);
+	res = get(parse_reply(out), "result");
+	expect_keys(json_array_get(get(res, "overdue"), 0),
+		    "request,agency,subject,project,status,kind,what,due,"
+		    "days_overdue");
+	expect_keys(json_array_get(get(res, "ripe_for_suit"), 0),
+		    "request,agency,subject,project,status,since,days");
+}
+
+/* Many requests: the sections are sorted (most overdue first, ties by
+ * id) and each request's items share its prefix. */
+static void test_item_order(void **state)
+{
+	(void)state;
+	char a[16];
+	json_int_t ids[6];
+	/* Received 60, 50, 60, 70, 50 and 60 days ago: all overdue. */
+	static const int ago[6] = {60, 50, 60, 70, 50, 60};
+	for (size_t i = 0; i < 6; i++)
+		ids[i] = file_req(i % 2 ? "ICE" : "DHS", "delta",
+				  day(-ago[i], a));
+	json_t *res = report(P("{s:s}", "project", "delta"));
+	json_t *od = get(res, "overdue");
+	assert_int_equal(json_array_size(od), 6);
+	/* Most overdue first; equal days by id. */
+	static const size_t want[6] = {3, 0, 2, 5, 1, 4};
+	for (size_t i = 0; i < 6; i++) {
+		json_t *it = json_array_get(od, i);
+		expect_int(it, "request", ids[want[i]]);
+		expect_str(it, "agency", want[i] % 2 ? "ICE" : "DHS");
+		expect_str(it, "project", "delta");
+		if (i)
+			assert_true(int_of(it, "days_overdue") <=
+				    int_of(json_array_get(od, i - 1),
+					   "days_overdue"));
+	}
+	json_t *op = get(res, "open");
+	assert_int_equal(json_array_size(op), 6);
+	for (size_t i = 0; i < 6; i++) {
+		expect_int(json_array_get(op, i), "request", ids[i]);
+		expect_int(json_array_get(op, i), "age_days", ago[i]);
+	}
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -418,6 +580,8 @@ int main(void)
 		T(test_refusals),
 		cmocka_unit_test(test_config_min_sample),
 		T(test_min_sample_used),
+		T(test_item_text),
+		T(test_item_order),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
