@@ -16,6 +16,10 @@ struct daemon {
 	struct timers timers; /* wake-ups and change listeners */
 	struct config cfg;
 	struct jurisdictions laws; /* empty when no file was found */
+	/* Moves whenever the laws or settings deadlines are derived from
+	 * are replaced or extended (a reload, imported holidays): what was
+	 * derived under the old ones is to be derived again. */
+	unsigned long laws_gen;
 	bool system_mode;
 	struct store *store;
 	time_t started;

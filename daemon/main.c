@@ -259,6 +259,7 @@ static void reload(struct daemon *d)
 	} else {
 		jurisdictions_free(&d->laws);
 		d->laws = laws;
+		d->laws_gen++;
 		if (strcmp(next.socket, d->cfg.socket) != 0 ||
 		    strcmp(next.database, d->cfg.database) != 0)
 			log_warnx("socket and database changes take effect "

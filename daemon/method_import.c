@@ -162,6 +162,8 @@ static int import_days(struct call *c, const char *calendar,
 		 "skipped)",
 		 c->peer->name, added, calendar, url ? url : "iCalendar text",
 		 skipped);
+	if (added)
+		d->laws_gen++; /* the calendars gain days, now or at start */
 	if (added && holidays_build(d->store, &d->laws, err, sizeof(err)) < 0)
 		return call_error(c, FOIA_E_INTERNAL,
 				  "imported %zu holidays into '%s', but the "

@@ -16,6 +16,7 @@
 #include "deadline_batch.h"
 #include "deadline_json.h"
 #include "foia/protocol.h"
+#include "list_memo.h"
 #include "method_util.h"
 #include "methods.h"
 #include "request_check.h"
@@ -215,18 +216,9 @@ out:
  * histories in one pass each (deadline_batch.h). Without a limit each
  * request is rendered as it streams by; with one, only (id, next
  * deadline) is kept, sorted, and the page's requests alone are read back
- * whole and rendered; the sorted entries are kept for the next page while
- * nothing changes (struct list_memo below).
+ * whole and rendered; the sorted entries are kept for the next page and
+ * brought up to date after writes (list_memo.h).
  */
-#define RD_HEAD offsetof(struct rd_deadline, steps)
-
-struct list_entry {
-	int64_t id;
-	bool has_next;
-	int32_t due;
-	unsigned char next[RD_HEAD]; /* the rd_deadline but its steps */
-};
-
 struct list_walk {
 	struct call *c;
 	struct deadline_batch batch;
@@ -262,13 +254,7 @@ static int list_one(const struct request *r, void *arg)
 			w->v = v;
 			w->cap = cap;
 		}
-		struct list_entry *e = &w->v[w->n++];
-		e->id = r->id;
-		e->has_next = next != NULL;
-		if (next) {
-			e->due = next->due;
-			memcpy(e->next, next, RD_HEAD);
-		}
+		list_entry_set(&w->v[w->n++], r->id, next);
 		return 0;
 	}
 	json_t *o = request_to_json(r, w->today);
@@ -280,35 +266,25 @@ static int list_one(const struct request *r, void *arg)
 	return json_array_append_new(w->out, o);
 }
 
-/* The same order as by_urgency, on the kept entries. */
-static int entry_urgency(const void *pa, const void *pb)
-{
-	const struct list_entry *a = pa, *b = pb;
-	if (a->has_next != b->has_next)
-		return a->has_next ? -1 : 1;
-	if (a->has_next && a->due != b->due)
-		return a->due < b->due ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
 /* Render entries [from, to) of the sorted list into w->out. */
-static int list_page(struct list_walk *w, size_t from, size_t to)
+static int list_page(struct list_walk *w, const struct list_entry *v,
+		     size_t from, size_t to)
 {
 	struct rd_deadline *next = &w->set.v[0]; /* scratch */
 	for (size_t i = from; i < to; i++) {
 		struct request r;
-		int rc = store_request_get(w->c->d->store, w->v[i].id, &r);
+		int rc = store_request_get(w->c->d->store, v[i].id, &r);
 		if (rc != STORE_OK)
 			return store_failure(w->c, rc, "read a request");
 		json_t *o = request_to_json(&r, w->today);
 		request_clear(&r);
-		memcpy(next, w->v[i].next, RD_HEAD);
+		memcpy(next, v[i].next, LIST_NEXT_SIZE);
 		next->nsteps = 0;
 		if (!o ||
 		    json_object_set_new(
 			    o, "next",
-			    w->v[i].has_next ? deadline_to_json(next, w->today)
-					     : json_null()) < 0 ||
+			    v[i].has_next ? deadline_to_json(next, w->today)
+					  : json_null()) < 0 ||
 		    json_array_append_new(w->out, o) < 0)
 			return call_error(w->c, FOIA_E_INTERNAL,
 					  "out of memory");
@@ -374,150 +350,6 @@ static int param_count(struct call *c, json_t *params, const char *key,
 	return 0;
 }
 
-/*
- * The sorted entries of the last paged listing are kept, so the next page
- * (or the same first page asked again, the common case) is a slice of
- * them plus the page's own requests read back: no pass over every request
- * and history. They are used only when nothing they derive from can have
- * moved: the same filter, the same day (a new day moves states), no
- * change announced to the change listeners since (every successful write
- * through the socket, a reload of laws and settings, an import's
- * calendars), and the same database change stamp (any row written by this
- * connection, even in a write that failed, or a commit by another one).
- * The memo is static, so it stays reachable; it is tied to one daemon and
- * one store, and a daemon whose listeners no longer hold ours (a new one)
- * starts it afresh.
- */
-struct list_memo {
-	bool valid;
-	const struct daemon *d;
-	const struct store *st;
-	unsigned long gen;
-	int32_t today;
-	struct store_stamp stamp;
-	/* the filter, copied */
-	char **statuses; /* NULL-terminated, or NULL */
-	char *agency, *project, *tag;
-	bool open_only;
-	struct list_entry *v;
-	size_t n;
-};
-
-static struct list_memo memo;
-static unsigned long memo_gen; /* bumped by every change: never reset */
-
-static void memo_on_change(struct daemon *d)
-{
-	(void)d;
-	memo_gen++;
-}
-
-static void memo_drop(void)
-{
-	if (memo.statuses)
-		for (size_t i = 0; memo.statuses[i]; i++)
-			free(memo.statuses[i]);
-	free(memo.statuses);
-	free(memo.agency);
-	free(memo.project);
-	free(memo.tag);
-	free(memo.v);
-	memset(&memo, 0, sizeof(memo));
-}
-
-/* Make sure this daemon tells the memo about changes; false when it
- * cannot (no listener slot left), and then there is no memo. */
-static bool memo_listening(struct daemon *d)
-{
-	for (int i = 0; i < d->timers.nlisteners; i++)
-		if (d->timers.listeners[i] == memo_on_change)
-			return true;
-	memo_gen++; /* a daemon new to the memo: nothing kept counts */
-	return change_listen(&d->timers, memo_on_change) == 0;
-}
-
-static bool str_same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static bool memo_filter_same(const struct request_filter *f)
-{
-	if (f->open_only != memo.open_only ||
-	    !str_same(f->agency, memo.agency) ||
-	    !str_same(f->project, memo.project) ||
-	    !str_same(f->tag, memo.tag) || !f->statuses != !memo.statuses)
-		return false;
-	if (!f->statuses)
-		return true;
-	size_t i = 0;
-	for (; f->statuses[i] && memo.statuses[i]; i++)
-		if (strcmp(f->statuses[i], memo.statuses[i]) != 0)
-			return false;
-	return !f->statuses[i] && !memo.statuses[i];
-}
-
-/* The state the memo is keyed by, now; false when the stamp cannot be
- * read (then no memo is used or kept). */
-static bool memo_key(struct call *c, struct list_memo *k)
-{
-	memset(k, 0, sizeof(*k));
-	if (!memo_listening(c->d))
-		return false;
-	k->d = c->d;
-	k->st = c->d->store;
-	k->gen = memo_gen;
-	return store_change_stamp(c->d->store, &k->stamp) == STORE_OK;
-}
-
-static bool memo_fits(const struct list_memo *k, const struct request_filter *f,
-		      int32_t today)
-{
-	return memo.valid && memo.d == k->d && memo.st == k->st &&
-	       memo.gen == k->gen && memo.today == today &&
-	       memo.stamp.changes == k->stamp.changes &&
-	       memo.stamp.version == k->stamp.version && memo_filter_same(f);
-}
-
-static char *dup_or_null(const char *s, bool *ok)
-{
-	char *d = s ? strdup(s) : NULL;
-	if (s && !d)
-		*ok = false;
-	return d;
-}
-
-/* Keep v (taken over) as the memo for f under key k. */
-static void memo_keep(const struct list_memo *k, const struct request_filter *f,
-		      int32_t today, struct list_entry *v, size_t n)
-{
-	bool ok = true;
-	memo_drop();
-	memo.d = k->d;
-	memo.st = k->st;
-	memo.gen = k->gen;
-	memo.stamp = k->stamp;
-	memo.today = today;
-	memo.open_only = f->open_only;
-	memo.agency = dup_or_null(f->agency, &ok);
-	memo.project = dup_or_null(f->project, &ok);
-	memo.tag = dup_or_null(f->tag, &ok);
-	if (f->statuses) {
-		size_t n_st = 0;
-		while (f->statuses[n_st])
-			n_st++;
-		memo.statuses = calloc(n_st + 1, sizeof(*memo.statuses));
-		ok = ok && memo.statuses;
-		for (size_t i = 0; ok && i < n_st; i++)
-			memo.statuses[i] = dup_or_null(f->statuses[i], &ok);
-	}
-	memo.v = v;
-	memo.n = n;
-	memo.valid = ok;
-	if (!ok)
-		memo_drop();
-}
-
 int method_request_list(struct call *c, json_t *params, json_t **result)
 {
 	static const char *const allowed[] = {"status", "agency", "project",
@@ -551,15 +383,17 @@ int method_request_list(struct call *c, json_t *params, json_t **result)
 	if (!out)
 		return call_error(c, FOIA_E_INTERNAL, "out of memory");
 	bool paged = limit > 0 || offset > 0;
-	struct list_memo key;
-	bool keyed = paged && memo_key(c, &key);
-	bool memoed = keyed && memo_fits(&key, &f, w.today);
+	struct list_memo_key key;
+	const struct list_entry *v = NULL;
+	size_t nv = 0;
+	int memoed = paged ? list_memo_get(c, &f, w.today, &key, &v, &nv) : 0;
 	int rc = STORE_OK;
+	if (memoed < 0) {
+		json_decref(out);
+		return -1;
+	}
 	w.out = paged ? NULL : out;
-	if (memoed) {
-		w.v = memo.v;
-		w.n = memo.n;
-	} else {
+	if (!memoed) {
 		if (deadline_batch_open(c, &w.batch) < 0) {
 			json_decref(out);
 			return -1;
@@ -567,24 +401,23 @@ int method_request_list(struct call *c, json_t *params, json_t **result)
 		rc = store_request_scan(c->d->store, &f, !paged, list_one, &w);
 		deadline_batch_close(&w.batch);
 		if (rc == STORE_OK && paged && w.n)
-			qsort(w.v, w.n, sizeof(*w.v), entry_urgency);
+			qsort(w.v, w.n, sizeof(*w.v), list_entry_urgency);
+		v = w.v;
+		nv = w.n;
+		if (rc == STORE_OK && paged &&
+		    list_memo_keep(&key, &f, w.v, w.n))
+			w.v = NULL; /* the memo's now */
 	}
-	size_t total = paged ? w.n : json_array_size(out);
+	size_t total = paged ? nv : json_array_size(out);
 	if (rc == STORE_OK && paged) {
 		w.out = out;
-		size_t from = (size_t)offset < w.n ? (size_t)offset : w.n;
-		size_t to = limit > 0 && (size_t)limit < w.n - from
+		size_t from = (size_t)offset < nv ? (size_t)offset : nv;
+		size_t to = limit > 0 && (size_t)limit < nv - from
 				    ? from + (size_t)limit
-				    : w.n;
-		rc = list_page(&w, from, to);
+				    : nv;
+		rc = list_page(&w, v, from, to);
 	} else if (rc == STORE_OK && json_array_sort(out, by_urgency) < 0) {
 		rc = call_error(c, FOIA_E_INTERNAL, "out of memory");
-	}
-	if (memoed)
-		w.v = NULL; /* the memo's */
-	else if (rc == STORE_OK && keyed) {
-		memo_keep(&key, &f, w.today, w.v, w.n);
-		w.v = NULL; /* the memo's now */
 	}
 	free(w.v);
 	if (rc != STORE_OK) {

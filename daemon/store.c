@@ -27,6 +27,11 @@
 #include "store_chain.h"
 #include "store_impl.h"
 
+/* A store's connection is used by one thread only (foiad's event loop, or
+ * a test's): SQLite need not lock a mutex around every call, which costs
+ * a report at 100,000 requests a tenth of its time. */
+#define STORE_OPEN_THREADS SQLITE_OPEN_NOMUTEX
+
 /* Whether a failure says the file, its directory or its file system may
  * not be written: SQLite says "unable to open database file" for those,
  * and the errno behind it tells. Sets *sys to that errno (0: none). */
@@ -121,8 +126,9 @@ static int connect_writable(struct store *st, const char *path, int create,
 {
 	char value[32];
 	int sys;
-	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | create,
-				 NULL);
+	int rc = sqlite3_open_v2(
+		path, &st->db,
+		SQLITE_OPEN_READWRITE | STORE_OPEN_THREADS | create, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
 	/* SQLite quietly falls back to reading a file it may not write. */
@@ -228,7 +234,8 @@ static int connect_readonly(struct store *st, const char *path, char *err,
 			    size_t errlen)
 {
 	char value[32];
-	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+	int rc = sqlite3_open_v2(
+		path, &st->db, SQLITE_OPEN_READONLY | STORE_OPEN_THREADS, NULL);
 	if (rc == SQLITE_OK)
 		rc = pragma_text(st->db, "SELECT count(*) FROM sqlite_schema",
 				 value, sizeof(value));
@@ -243,7 +250,8 @@ static int connect_readonly(struct store *st, const char *path, char *err,
 		sqlite3_close_v2(st->db);
 		st->db = NULL;
 		rc = sqlite3_open_v2(uri, &st->db,
-				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+					     STORE_OPEN_THREADS,
 				     NULL);
 		free(uri);
 		if (rc == SQLITE_OK)
@@ -308,6 +316,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 		if (connect_readonly(st, path, err, errlen) != STORE_OK)
 			goto fail;
 		st->readonly = true;
+		store_touch_attach(st);
 		return st;
 	}
 	if (rc != STORE_OK)
@@ -318,6 +327,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "database '%s': %s", path, st->err);
 		goto fail;
 	}
+	store_touch_attach(st);
 	return st;
 fail:
 	store_close(st);
@@ -366,6 +376,7 @@ static int reopen_writable(struct store *st)
 		st->stmt[i] = NULL;
 	}
 	sqlite3_close_v2(old);
+	store_touch_attach(st);
 	st->readonly = false;
 	log_info("the database '%s' is writable again", st->path);
 	return STORE_OK;

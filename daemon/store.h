@@ -101,6 +101,7 @@ struct event {
 
 struct request_filter {
 	const char **statuses; /* NULL-terminated list, or NULL for any */
+	int64_t id;	       /* this request alone, or 0 for any */
 	const char *agency;    /* code, or NULL */
 	const char *project;
 	const char *tag;

@@ -131,65 +131,6 @@ bool store_request_borrow(sqlite3_stmt *s, struct request *r)
 	       r->status && r->created && r->updated && r->created_by;
 }
 
-/* Constant SQL for the filter's shape; values are bound in scan_bind. */
-static char *scan_sql(const struct request_filter *f, size_t nstatus)
-{
-	static const char head[] =
-		"SELECT " STORE_SCAN_COLS " FROM request r JOIN agency a ON "
-		"a.id = r.agency_id WHERE 1";
-	const char *parts[] = {
-		f && f->agency ? " AND a.code = ?" : "",
-		f && f->project ? " AND r.project = ?" : "",
-		f && f->tag ? " AND r.id IN (SELECT request_id FROM "
-			      "request_tag WHERE tag = ?)"
-			    : "",
-		f && f->open_only
-			? " AND r.status NOT IN ('withdrawn', 'closed')"
-			: "",
-		" ORDER BY r.id",
-	};
-	size_t cap = sizeof(head) + 32 + 2 * nstatus, len;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		cap += strlen(parts[i]);
-	char *sql = malloc(cap);
-	if (!sql)
-		return NULL;
-	memcpy(sql, head, sizeof(head));
-	len = sizeof(head) - 1;
-	if (nstatus) {
-		memcpy(sql + len, " AND r.status IN (?", 19);
-		len += 19;
-		for (size_t i = 1; i < nstatus; i++) {
-			memcpy(sql + len, ",?", 2);
-			len += 2;
-		}
-		sql[len++] = ')';
-	}
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		size_t n = strlen(parts[i]);
-		memcpy(sql + len, parts[i], n);
-		len += n;
-	}
-	sql[len] = '\0';
-	return sql;
-}
-
-static int scan_bind(sqlite3_stmt *s, const struct request_filter *f,
-		     size_t nstatus)
-{
-	struct store_bind b = {s, SQLITE_OK};
-	int i = 1;
-	for (size_t k = 0; k < nstatus; k++)
-		store_bind_text(&b, i++, f->statuses[k]);
-	if (f && f->agency)
-		store_bind_text(&b, i++, f->agency);
-	if (f && f->project)
-		store_bind_text(&b, i++, f->project);
-	if (f && f->tag)
-		store_bind_text(&b, i++, f->tag);
-	return b.rc;
-}
-
 /* The tags stream: (request_id, tag) in key order. */
 struct tag_stream {
 	sqlite3_stmt *s;
@@ -239,10 +180,10 @@ int store_request_scan(struct store *st, const struct request_filter *f,
 		       bool tags, int (*cb)(const struct request *, void *),
 		       void *arg)
 {
-	size_t nstatus = 0;
-	while (f && f->statuses && f->statuses[nstatus])
-		nstatus++;
-	char *sql = scan_sql(f, nstatus);
+	char *sql = store_filter_sql("SELECT " STORE_SCAN_COLS
+				     " FROM request r JOIN agency a ON "
+				     "a.id = r.agency_id WHERE 1",
+				     f);
 	if (!sql)
 		return store_nomem(st);
 	sqlite3_stmt *s = NULL;
@@ -250,7 +191,7 @@ int store_request_scan(struct store *st, const struct request_filter *f,
 	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	free(sql);
 	if (rc == SQLITE_OK)
-		rc = scan_bind(s, f, nstatus);
+		rc = store_filter_bind(s, f);
 	if (rc == SQLITE_OK && tags) {
 		rc = sqlite3_prepare_v2(st->db,
 					"SELECT request_id, tag FROM "
@@ -308,6 +249,8 @@ int store_change_stamp(struct store *st, struct store_stamp *out)
 	if (rc != SQLITE_ROW)
 		return store_fail(st, rc, "cannot read the data version");
 	out->changes = sqlite3_total_changes64(st->db);
+	out->conn = st->touch.conn;
+	out->seq = st->touch.seq;
 	return STORE_OK;
 }
 

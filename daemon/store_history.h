@@ -49,8 +49,20 @@ int store_request_scan(struct store *st, const struct request_filter *f,
 struct store_stamp {
 	int64_t changes; /* sqlite3_total_changes64 */
 	int64_t version; /* PRAGMA data_version */
+	uint64_t conn;	 /* which connection of this process */
+	uint64_t seq;	 /* request and event rows it wrote (store_touch.c) */
 };
 int store_change_stamp(struct store *st, struct store_stamp *out);
+
+/* The requests whose rows or events were written since the stamp since
+ * (taken on this store): their ids, ascending and distinct, into
+ * ids[0..*n), at most max. *known is false when that cannot be told and
+ * everything derived must be redone: another connection wrote, the
+ * connection was opened again, something other than requests and their
+ * events was written (an agency, holidays...), or more than max requests
+ * (or a long run of rows) were. Returns a store rc. */
+int store_changed_requests(struct store *st, const struct store_stamp *since,
+			   int64_t *ids, size_t max, size_t *n, bool *known);
 
 /* A large write ahead (on) or done (off): a page cache big enough that a
  * long transaction is not spilled to disk page by page. */

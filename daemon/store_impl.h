@@ -37,7 +37,8 @@ enum store_stmt {
 	SS_TAG_LIST,
 	SS_EVENT_INSERT,
 	SS_EVENT_LIST,
-	SS_EVENT_HEAD, /* store_chain.c: the last event's id and hash */
+	SS_EVENT_HEAD,	  /* store_chain.c: the last event's id and hash */
+	SS_EVENT_REQUEST, /* store_touch.c: an event's request */
 	SS_COUNT_REQUESTS,
 	SS_COUNT_AGENCIES,
 	SS_COUNT_BY_STATUS,
@@ -45,7 +46,22 @@ enum store_stmt {
 };
 
 #define STORE_ERRLEN 512
-#define STORE_TSLEN  21 /* "YYYY-MM-DDTHH:MM:SSZ" and its NUL */
+
+/* What this connection wrote lately (store_touch.c): the request and
+ * event rows, by sequence number, in a ring of the last
+ * STORE_TOUCH_RING. */
+#define STORE_TOUCH_RING 512
+struct store_touched {
+	bool event; /* rowid is an event's, else a request's */
+	int64_t rowid;
+};
+struct store_touch {
+	uint64_t conn;	  /* this connection's number */
+	uint64_t seq;	  /* rows told about so far */
+	uint64_t all_seq; /* the last row after which anything may differ */
+	struct store_touched ring[STORE_TOUCH_RING]; /* at seq % size */
+};
+#define STORE_TSLEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" and its NUL */
 
 struct store {
 	sqlite3 *db;
@@ -53,7 +69,11 @@ struct store {
 	char err[STORE_ERRLEN];
 	char *path;    /* the database file, to reopen it (store.c) */
 	bool readonly; /* not writable: store_begin tries to reopen first */
+	struct store_touch touch;
 };
+
+/* Follow the rows written through st->db (a connection just opened). */
+void store_touch_attach(struct store *st);
 
 /* Map a SQLite result code to an enum store_rc. */
 int store_map_rc(int sqlite_rc);
@@ -109,6 +129,12 @@ int store_op_begin(struct store *st, struct store_op *op);
 /* ok: commit or release; otherwise roll back. Returns rc when it is not
  * STORE_OK, or the result of finishing the operation. */
 int store_op_end(struct store *st, struct store_op *op, int rc);
+
+/* A request query: head (a SELECT ... FROM request r JOIN agency a ...
+ * WHERE 1) and the conditions f asks for, ORDER BY r.id; malloc'd, NULL
+ * when out of memory. store_filter_bind binds f's values to it. */
+char *store_filter_sql(const char *head, const struct request_filter *f);
+int store_filter_bind(sqlite3_stmt *s, const struct request_filter *f);
 
 /* Agency id for a code (case-insensitive), or STORE_NOT_FOUND with a
  * message naming the code. jurisdiction, when non-NULL, receives a heap

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "store_impl.h"
 
 /* Columns read into a struct request by request_from_row, in this order. */
@@ -88,15 +89,10 @@ static int load_tags(struct store *st, int64_t id, struct request *r)
 	store_bind_int(&b, 1, id);
 	int rc = b.rc;
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (r->ntags == cap) {
-			size_t ncap = cap ? cap * 2 : 4;
-			char **p = realloc(r->tags, ncap * sizeof(*p));
-			if (!p) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			r->tags = p;
-			cap = ncap;
+		if (!grow_array((void **)&r->tags, &cap, r->ntags + 1,
+				sizeof(*r->tags))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		if (!store_col_text(s, 0, &r->tags[r->ntags])) {
 			rc = SQLITE_NOMEM;
@@ -357,14 +353,13 @@ static void sql_cat(char *buf, size_t cap, size_t *len, const char *s)
 
 /*
  * The filter's shape picks which constant conditions go into the query;
- * the values are always bound, never pasted. An empty status list means
- * no status filter, as NULL does.
+ * the values are always bound (store_filter_bind), never pasted. An empty
+ * status list means no status filter, as NULL does.
  */
-static char *list_sql(const struct request_filter *f, size_t nstatus)
+char *store_filter_sql(const char *head, const struct request_filter *f)
 {
-	static const char head[] =
-		"SELECT " REQUEST_COLS REQUEST_FROM " WHERE 1";
 	static const char status[] = " AND r.status IN (?";
+	static const char id[] = " AND r.id = ?";
 	static const char agency[] = " AND a.code = ?";
 	static const char project[] = " AND r.project = ?";
 	static const char tag[] = " AND r.id IN (SELECT request_id FROM "
@@ -372,9 +367,12 @@ static char *list_sql(const struct request_filter *f, size_t nstatus)
 	static const char open[] =
 		" AND r.status NOT IN ('withdrawn', 'closed')";
 	static const char tail[] = " ORDER BY r.id";
-	size_t cap = sizeof(head) + sizeof(status) + 2 * nstatus + 1 +
-		     sizeof(agency) + sizeof(project) + sizeof(tag) +
-		     sizeof(open) + sizeof(tail);
+	size_t nstatus = 0;
+	while (f && f->statuses && f->statuses[nstatus])
+		nstatus++;
+	size_t cap = strlen(head) + sizeof(status) + 2 * nstatus + 1 +
+		     sizeof(id) + sizeof(agency) + sizeof(project) +
+		     sizeof(tag) + sizeof(open) + sizeof(tail);
 	size_t len = 0;
 	char *sql = malloc(cap);
 	if (!sql)
@@ -387,6 +385,8 @@ static char *list_sql(const struct request_filter *f, size_t nstatus)
 			sql_cat(sql, cap, &len, ",?");
 		sql_cat(sql, cap, &len, ")");
 	}
+	if (f && f->id > 0)
+		sql_cat(sql, cap, &len, id);
 	if (f && f->agency)
 		sql_cat(sql, cap, &len, agency);
 	if (f && f->project)
@@ -399,13 +399,28 @@ static char *list_sql(const struct request_filter *f, size_t nstatus)
 	return sql;
 }
 
+int store_filter_bind(sqlite3_stmt *s, const struct request_filter *f)
+{
+	struct store_bind b = {s, SQLITE_OK};
+	int i = 1;
+	for (size_t k = 0; f && f->statuses && f->statuses[k]; k++)
+		store_bind_text(&b, i++, f->statuses[k]);
+	if (f && f->id > 0)
+		store_bind_int(&b, i++, f->id);
+	if (f && f->agency)
+		store_bind_text(&b, i++, f->agency);
+	if (f && f->project)
+		store_bind_text(&b, i++, f->project);
+	if (f && f->tag)
+		store_bind_text(&b, i++, f->tag);
+	return b.rc;
+}
+
 int store_request_list(struct store *st, const struct request_filter *f,
 		       int (*cb)(const struct request *, void *), void *arg)
 {
-	size_t nstatus = 0;
-	while (f && f->statuses && f->statuses[nstatus])
-		nstatus++;
-	char *sql = list_sql(f, nstatus);
+	char *sql = store_filter_sql(
+		"SELECT " REQUEST_COLS REQUEST_FROM " WHERE 1", f);
 	if (!sql)
 		return store_nomem(st);
 	/* Not cached: its shape varies, and cb may use the store. */
@@ -414,19 +429,10 @@ int store_request_list(struct store *st, const struct request_filter *f,
 	free(sql);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, "cannot list requests");
-	struct store_bind b = {s, SQLITE_OK};
-	int i = 1;
-	for (size_t k = 0; k < nstatus; k++)
-		store_bind_text(&b, i++, f->statuses[k]);
-	if (f && f->agency)
-		store_bind_text(&b, i++, f->agency);
-	if (f && f->project)
-		store_bind_text(&b, i++, f->project);
-	if (f && f->tag)
-		store_bind_text(&b, i++, f->tag);
 	struct request r = {0};
-	if (b.rc != SQLITE_OK) {
-		rc = store_fail(st, b.rc, "cannot list requests");
+	rc = store_filter_bind(s, f);
+	if (rc != SQLITE_OK) {
+		rc = store_fail(st, rc, "cannot list requests");
 		goto out;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -29,6 +30,7 @@
 #include "foia/civil.h"
 #include "foia/protocol.h"
 #include "jurisdiction.h"
+#include "list_memo.h"
 #include "method_util.h"
 #include "peer.h"
 #include "rpc.h"
@@ -298,11 +300,13 @@ static void test_pages_across_reload(void **state)
 		get(ok("request.list", P("{s:i}", "limit", 3)), "requests");
 	assert_false(json_is_null(get(json_array_get(page, 0), "next")));
 	memset(&dmn.laws, 0, sizeof(dmn.laws));
+	dmn.laws_gen++; /* as main.c's reload does */
 	timers_changed(&dmn.timers, &dmn);
 	check_pages(NULL, "without laws");
 	page = get(ok("request.list", P("{s:i}", "limit", 3)), "requests");
 	assert_true(json_is_null(get(json_array_get(page, 0), "next")));
 	dmn.laws = laws;
+	dmn.laws_gen++;
 	timers_changed(&dmn.timers, &dmn);
 	check_pages(NULL, "laws back");
 }
@@ -326,14 +330,180 @@ static void test_new_daemon_b(void **state)
 	check_all("daemon b");
 }
 
+/* The first page of filter, asked after a write, must come from the memo
+ * as how says ("hits": as it was, "updates": brought up to date,
+ * "misses": made again) and equal the first page of the unpaged
+ * listing. */
+static void expect_page(json_t *filter, const char *how, const char *what)
+{
+	json_t *all = get(ok("request.list",
+			     filter ? json_deep_copy(filter) : json_object()),
+			  "requests");
+	json_t *want = json_array();
+	for (size_t i = 0; i < json_array_size(all) && i < 7; i++)
+		json_array_append(want, json_array_get(all, i));
+	json_array_append_new(keep, want);
+	struct list_memo_stats s0 = list_memo_stats();
+	json_t *r = ok("request.list", with_page(filter, 7, 0));
+	struct list_memo_stats s1 = list_memo_stats();
+	expect_int(r, "total", (json_int_t)json_array_size(all));
+	expect_same(want, get(r, "requests"), what);
+	unsigned long got[3] = {s1.hits - s0.hits, s1.updates - s0.updates,
+				s1.misses - s0.misses};
+	static const char *const names[3] = {"hits", "updates", "misses"};
+	for (int i = 0; i < 3; i++)
+		if (got[i] != (strcmp(how, names[i]) == 0 ? 1u : 0u))
+			fail_msg("%s: %lu hits, %lu updates, %lu misses; "
+				 "expected one of %s",
+				 what, got[0], got[1], got[2], how);
+	/* The whole listing, page by page, from the memo as it now is. */
+	size_t n = json_array_size(all);
+	for (size_t off = 0; off < n; off += 7) {
+		json_t *page = json_array();
+		for (size_t i = off; i < n && i < off + 7; i++)
+			json_array_append(page, json_array_get(all, i));
+		json_array_append_new(keep, page);
+		r = ok("request.list", with_page(filter, 7, (json_int_t)off));
+		expect_same(page, get(r, "requests"), what);
+	}
+}
+
+/* Writes to a few requests move only those requests' entries: the memo
+ * is brought up to date, not made again, and the pages stay exact. */
+static void test_updates_request_by_request(void **state)
+{
+	(void)state;
+	json_int_t ids[30];
+	int32_t today = today_days();
+	file_some(ids, 30);
+	json_t *filters[] = {NULL, P("{s:s}", "tag", "y"),
+			     P("{s:[ss]}", "status", "submitted", "closed"),
+			     P("{s:s}", "agency", "DOJ")};
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		json_t *f = filters[i];
+		ok("request.list", with_page(f, 7, 0)); /* made afresh */
+		expect_page(f, "hits", "nothing written");
+		/* Closed: leaves the default listing, joins "closed". */
+		ok("request.update", P("{s:I, s:s, s:s}", "id", ids[i],
+				       "status", "closed", "date", day(today)));
+		expect_page(f, "updates", "closed");
+		ok("request.update",
+		   P("{s:I, s:s, s:s}", "id", ids[5 + i], "status",
+		     "acknowledged", "date", day(today)));
+		expect_page(f, "updates", "acknowledged");
+		ok("request.toll",
+		   P("{s:I, s:s, s:s}", "id", ids[10 + i], "from",
+		     day(today - 20), "reason", "clarification"));
+		expect_page(f, "updates", "tolled");
+		ok("request.extend", P("{s:I, s:s, s:i}", "id", ids[14 + i],
+				       "date", day(today - 1), "days", 10));
+		expect_page(f, "updates", "extended");
+		ok("request.agree",
+		   P("{s:I, s:s, s:s}", "id", ids[18 + i], "date",
+		     day(today + 400), "reason", "phone call"));
+		expect_page(f, "updates", "agreed");
+		ok("request.note",
+		   P("{s:I, s:s}", "id", ids[22 + i], "text", "hi"));
+		expect_page(f, "updates", "noted");
+		/* Tagged y: joins the tag's listing; then leaves it. */
+		ok("request.update",
+		   P("{s:I, s:[s]}", "id", ids[25], "add_tags", "y"));
+		expect_page(f, "updates", "tagged");
+		ok("request.update",
+		   P("{s:I, s:[s]}", "id", ids[25], "remove_tags", "y"));
+		expect_page(f, "updates", "untagged");
+		/* Moved to another agency: leaves DOJ's listing. */
+		ok("request.update", P("{s:I, s:s}", "id", ids[4], "agency",
+				       i % 2 ? "DOJ" : "FBI"));
+		expect_page(f, "updates", "moved agency");
+		/* Filed: new requests come in. */
+		file_on("DOJ", today - 30 + (int32_t)i);
+		file_on("FBI", today - 3);
+		expect_page(f, "updates", "filed");
+		/* Several writes between two pages. */
+		ok("request.update",
+		   P("{s:I, s:s, s:s}", "id", ids[26 + i], "status",
+		     "withdrawn", "date", day(today)));
+		ok("request.note", P("{s:I, s:s}", "id", ids[27], "text", "x"));
+		file_on("DOJ", today - 12);
+		expect_page(f, "updates", "three writes");
+		json_decref(f);
+	}
+}
+
+/* What the memo cannot follow makes it again, and the pages stay exact:
+ * an agency written, new laws, many requests at once, another program. */
+static void test_passes_when_it_cannot_follow(void **state)
+{
+	(void)state;
+	json_int_t ids[20];
+	file_some(ids, 20);
+	ok("request.list", with_page(NULL, 7, 0));
+	ok("agency.update",
+	   P("{s:s, s:s}", "code", "DOJ", "website", "https://doj.example/"));
+	expect_page(NULL, "misses", "agency written");
+	dmn.laws_gen++;
+	expect_page(NULL, "misses", "laws replaced");
+	expect_page(NULL, "hits", "nothing since");
+	int32_t today = today_days();
+	for (int i = 0; i < 70; i++) /* more than the memo follows */
+		file_on(i % 2 ? "DOJ" : "FBI", today - 50 + i % 45);
+	expect_page(NULL, "misses", "seventy filed");
+}
+
+/* A write by another connection to the same file (another program) is
+ * seen by the data version: the memo is made again. */
+static void test_other_connection(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_list_memo.XXXXXX", path[64], err[512];
+	struct config_errors errs = {0};
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/foiad.db", dir);
+	store_close(dmn.store);
+	dmn.store = store_open(path, err, sizeof(err));
+	assert_non_null(dmn.store);
+	assert_true(seed_agencies(dmn.store, AGENCIES, &errs) > 0);
+	json_int_t ids[10];
+	file_some(ids, 10);
+	ok("request.list", with_page(NULL, 7, 0));
+	struct store *other = store_open(path, err, sizeof(err));
+	assert_non_null(other);
+	struct request r = {0};
+	assert_int_equal(store_request_get(other, ids[0], &r), STORE_OK);
+	free(r.status);
+	r.status = strdup("withdrawn");
+	assert_int_equal(store_request_save(other, &r), STORE_OK);
+	request_clear(&r);
+	expect_page(NULL, "misses", "written by another program");
+	store_close(other);
+	store_close(dmn.store);
+	dmn.store = store_open(":memory:", err, sizeof(err));
+	assert_non_null(dmn.store);
+	char f[96];
+	static const char *const names[] = {"foiad.db", "foiad.db-wal",
+					    "foiad.db-shm"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(f, sizeof(f), "%s/%s", dir, names[i]);
+		unlink(f);
+	}
+	rmdir(dir);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_pages_across_writes), T(test_write_behind_the_daemon),
-		T(test_pages_across_days),   T(test_pages_across_reload),
-		T(test_new_daemon_a),	     T(test_new_daemon_b),
+		T(test_pages_across_writes),
+		T(test_write_behind_the_daemon),
+		T(test_pages_across_days),
+		T(test_pages_across_reload),
+		T(test_new_daemon_a),
+		T(test_new_daemon_b),
+		T(test_updates_request_by_request),
+		T(test_passes_when_it_cannot_follow),
+		T(test_other_connection),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
