@@ -414,16 +414,8 @@ static int due_one(const struct request *r, void *arg)
 			continue;
 		section_begin(&w->out);
 		deadline_text(t, d, w->today);
-		t_key(t, "request");
-		t_int(t, (long long)r->id);
-		t_key(t, "agency");
-		t_str(t, r->agency);
-		t_key(t, "subject");
-		t_str(t, r->subject);
-		t_key(t, "project");
-		t_str(t, r->project);
-		t_key(t, "status");
-		t_str(t, r->status);
+		t_put(t, ",", 1);
+		request_item_text(t, r);
 		t_put(t, "}", 1);
 		/* By due date (wanted() keeps only deadlines with one), then
 		 * request. */

@@ -121,16 +121,8 @@ static struct item *item_add(struct report *w, struct items *l,
  * with. */
 static void write_prefix(struct text *t, const struct request *r)
 {
-	t_raw(t, "{\"request\":");
-	t_int(t, (long long)r->id);
-	t_key(t, "agency");
-	t_str(t, r->agency);
-	t_key(t, "subject");
-	t_str(t, r->subject);
-	t_key(t, "project");
-	t_str(t, r->project);
-	t_key(t, "status");
-	t_str(t, r->status);
+	t_put(t, "{", 1);
+	request_item_text(t, r);
 }
 
 /* An item of r in l: its prefix is written once per request (up to three

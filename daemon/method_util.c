@@ -12,6 +12,7 @@
 #include "fetch.h"
 #include "foia/civil.h"
 #include "foia/protocol.h"
+#include "json_text.h"
 #include "log.h"
 #include "request_fields.h"
 #include "status.h"
@@ -303,4 +304,18 @@ int call_may_download(struct call *c, const char *url, const char *instead)
 				  "again later",
 				  FETCH_MAX_TRANSFERS);
 	return 0;
+}
+
+void request_item_text(struct text *t, const struct request *r)
+{
+	t_raw(t, "\"request\":");
+	t_int(t, (long long)r->id);
+	t_key(t, "agency");
+	t_str(t, r->agency);
+	t_key(t, "subject");
+	t_str(t, r->subject);
+	t_key(t, "project");
+	t_str(t, r->project);
+	t_key(t, "status");
+	t_str(t, r->status);
 }

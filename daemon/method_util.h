@@ -60,4 +60,10 @@ int check_url(struct call *c, const char *url);
  * room for one more transfer. */
 int call_may_download(struct call *c, const char *url, const char *instead);
 
+/* "request":id,"agency":..,"subject":..,"project":..,"status":.. of r,
+ * as JSON text onto t (no braces, no leading comma): what every item of
+ * the report's and the deadlines' lists says of its request. */
+struct text;
+void request_item_text(struct text *t, const struct request *r);
+
 #endif
