@@ -41,21 +41,6 @@ struct import_job {
 	char *url;
 };
 
-/* At most 48 bytes of a client's text for a message, cut between UTF-8
- * characters (replies must stay UTF-8), with "..." when cut. */
-static const char *excerpt(const char *s, char buf[64])
-{
-	size_t n = strlen(s);
-	if (n <= 48)
-		return s;
-	n = 48;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	memcpy(buf + n, "...", 4);
-	return buf;
-}
-
 static const struct juris_calendar *find_calendar(const struct jurisdictions *j,
 						  const char *name)
 {
@@ -82,7 +67,7 @@ static int unknown_calendar(struct call *c, const char *name)
 	}
 	return call_error(c, FOIA_E_NOT_FOUND,
 			  "unknown calendar '%s' (calendars: %s)",
-			  excerpt(name, ex), list);
+			  text_excerpt(name, ex), list);
 }
 
 static int calendar_param(struct call *c, json_t *params, const char **out)

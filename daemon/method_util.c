@@ -245,8 +245,7 @@ void bad_rows_summary(json_t *bad, const char *what, const char *key, char *out,
 	}
 }
 
-/* At most 48 bytes of s, cut between characters, with "..." when cut. */
-static const char *url_excerpt(const char *s, char buf[64])
+const char *text_excerpt(const char *s, char buf[64])
 {
 	size_t n = strlen(s);
 	if (n <= 48)
@@ -274,17 +273,17 @@ int check_url(struct call *c, const char *url)
 		return call_error(c, FOIA_E_INVALID,
 				  "url '%s' must start with http:// or "
 				  "https://",
-				  url_excerpt(url, ex));
+				  text_excerpt(url, ex));
 	if (url[scheme] == '\0' || url[scheme] == '/')
 		return call_error(c, FOIA_E_INVALID, "url '%s' has no host",
-				  url_excerpt(url, ex));
+				  text_excerpt(url, ex));
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)url[i];
 		if (ch <= ' ' || ch >= 0x7f)
 			return call_error(c, FOIA_E_INVALID,
 					  "url '%s' has a space or a "
 					  "character not allowed in a URL",
-					  url_excerpt(url, ex));
+					  text_excerpt(url, ex));
 	}
 	return 0;
 }

@@ -66,4 +66,9 @@ int call_may_download(struct call *c, const char *url, const char *instead);
 struct text;
 void request_item_text(struct text *t, const struct request *r);
 
+/* At most 48 bytes of a client's text s for a message, cut between UTF-8
+ * characters (replies must stay UTF-8), with "..." when cut: s itself
+ * when short enough, else buf. */
+const char *text_excerpt(const char *s, char buf[64]);
+
 #endif
